@@ -1,0 +1,53 @@
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const onOff = z.enum(['on', 'off']);
+
+const defaultPoolSize = Math.max(1, availableParallelism() - 1);
+
+export const appConfigSchema = z.object({
+  PORT: integer(0, 65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOOPLAB_POOL_SIZE: integer(1, 256).default(defaultPoolSize),
+  LOOPLAB_POOL_QUEUE_LIMIT: integer(1, 100_000).default(256),
+  LOOPLAB_BLOCKING_QUEUE_LIMIT: integer(1, 100_000).default(256),
+  LOOPLAB_TASK_HISTORY: integer(10, 1_000_000).default(10_000),
+  LOOPLAB_DRAIN_TIMEOUT_MS: integer(0, 600_000).default(30_000),
+  LOOPLAB_RETRY_AFTER_SECONDS: integer(1, 3600).default(1),
+  LOOPLAB_EVENT_LOOP_RESOLUTION_MS: integer(1, 100).default(5),
+  LOOPLAB_INSTRUMENTATION: onOff.default('on'),
+  LOOPLAB_FAULT_INJECTION: onOff.default('off'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('looplab-target-app'),
+});
+
+export type AppConfig = z.infer<typeof appConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment once; every problem is reported, not just the first. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const relevant = Object.fromEntries(
+    Object.keys(appConfigSchema.shape).flatMap((key) => {
+      const value = env[key];
+      return value === undefined || value === '' ? [] : [[key, value]];
+    }),
+  );
+  const parsed = appConfigSchema.safeParse(relevant);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const key = issue.path.join('.');
+        return `${key}=${JSON.stringify(relevant[key])}: ${issue.message}`;
+      }),
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,104 @@
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { EVENT_LOOP_DELAY_BUCKETS_SECONDS } from './buckets.js';
+
+const NS_PER_SECOND = 1e9;
+const WINDOW_MAX_SECONDS = 10;
+
+/**
+ * Event-loop delay and utilization as *cumulative* series, so any number of readers
+ * (Prometheus, the compare runner, curl) can scrape without stealing each other's window.
+ *
+ * perf_hooks records the full interval between two ticks of its timer, so an idle loop
+ * reads as the timer resolution; the resolution is subtracted so that idle reads ~0 and a
+ * synchronous block of N ms reads N ms (minus at most one resolution).
+ */
+export class EventLoopMetrics {
+  private readonly monitor: ReturnType<typeof monitorEventLoopDelay>;
+  private readonly delay: Histogram;
+  private readonly windowMax: Gauge;
+  private readonly activeSeconds: Counter;
+  private readonly idleSeconds: Counter;
+  private readonly recentMaxima: Array<{ at: number; seconds: number }> = [];
+  private lastUtilization = performance.eventLoopUtilization();
+  private readonly resolutionNs: number;
+  private readonly drainTimer: NodeJS.Timeout;
+
+  constructor(registry: Registry, resolutionMs: number) {
+    this.resolutionNs = resolutionMs * 1e6;
+    this.monitor = monitorEventLoopDelay({ resolution: resolutionMs });
+    this.monitor.enable();
+
+    this.delay = new Histogram({
+      name: 'nodejs_eventloop_delay_seconds',
+      help: 'Event-loop delay samples (perf_hooks.monitorEventLoopDelay, timer resolution subtracted). Cumulative: take quantiles over any window with histogram_quantile(rate(...)).',
+      buckets: EVENT_LOOP_DELAY_BUCKETS_SECONDS,
+      registers: [registry],
+    });
+    this.windowMax = new Gauge({
+      name: 'nodejs_eventloop_delay_window_max_seconds',
+      help: `Largest event-loop delay seen in the last ${WINDOW_MAX_SECONDS} s (exact, not bucketed). Use max_over_time() for longer windows.`,
+      registers: [registry],
+      collect: () => {
+        this.drain();
+        this.windowMax.set(this.currentWindowMax());
+      },
+    });
+    this.activeSeconds = new Counter({
+      name: 'nodejs_eventloop_utilization_active_seconds_total',
+      help: 'Seconds the event loop spent active (performance.eventLoopUtilization). rate() of it is the utilization ratio.',
+      registers: [registry],
+      collect: () => this.collectUtilization(),
+    });
+    this.idleSeconds = new Counter({
+      name: 'nodejs_eventloop_utilization_idle_seconds_total',
+      help: 'Seconds the event loop spent idle, waiting for I/O.',
+      registers: [registry],
+    });
+    // Drain on a timer as well as on scrape, so the window max stays exact between scrapes.
+    this.drainTimer = setInterval(() => this.drain(), 1000);
+    this.drainTimer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.drainTimer);
+    this.monitor.disable();
+  }
+
+  private toDelaySeconds(intervalNs: number): number {
+    return Math.max(0, intervalNs - this.resolutionNs) / NS_PER_SECOND;
+  }
+
+  /** Moves what perf_hooks recorded since the last drain into the cumulative histogram. */
+  private drain(): void {
+    const count = this.monitor.count;
+    if (count === 0) return;
+    // perf_hooks only exposes the distribution as percentiles; rebuild counts from them.
+    let accounted = 0;
+    for (const [percentile, valueNs] of this.monitor.percentiles) {
+      const upTo = Math.round((percentile / 100) * count);
+      const seconds = this.toDelaySeconds(valueNs);
+      for (; accounted < upTo; accounted++) this.delay.observe(seconds);
+    }
+    const maxSeconds = this.toDelaySeconds(this.monitor.max);
+    for (; accounted < count; accounted++) this.delay.observe(maxSeconds);
+    this.recentMaxima.push({ at: Date.now(), seconds: maxSeconds });
+    this.monitor.reset();
+  }
+
+  private currentWindowMax(): number {
+    const cutoff = Date.now() - WINDOW_MAX_SECONDS * 1000;
+    while (this.recentMaxima.length > 0 && (this.recentMaxima[0]?.at ?? 0) < cutoff) {
+      this.recentMaxima.shift();
+    }
+    return this.recentMaxima.reduce((max, entry) => Math.max(max, entry.seconds), 0);
+  }
+
+  private collectUtilization(): void {
+    const now = performance.eventLoopUtilization();
+    const delta = performance.eventLoopUtilization(now, this.lastUtilization);
+    this.lastUtilization = now;
+    this.activeSeconds.inc(delta.active / 1000);
+    this.idleSeconds.inc(delta.idle / 1000);
+  }
+}

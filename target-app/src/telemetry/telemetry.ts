@@ -1,0 +1,47 @@
+import { FastifyOtelInstrumentation } from '@fastify/otel';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
+import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import {
+  BatchSpanProcessor,
+  NoopSpanProcessor,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace';
+
+const SDK_KEY = Symbol.for('looplab.telemetry.sdk');
+type GlobalWithSdk = typeof globalThis & { [SDK_KEY]?: NodeSDK };
+
+/**
+ * Spans are always recorded (trace ids in logs, exemplars, task links) but only exported
+ * when OTEL_EXPORTER_OTLP_ENDPOINT is set; without it nothing tries to connect anywhere.
+ */
+function spanProcessorsFor(env: NodeJS.ProcessEnv): SpanProcessor[] {
+  return env.OTEL_EXPORTER_OTLP_ENDPOINT
+    ? [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })]
+    : [new NoopSpanProcessor()];
+}
+
+export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.LOOPLAB_INSTRUMENTATION === 'off') return;
+  const sdk = new NodeSDK({
+    serviceName: env.OTEL_SERVICE_NAME || 'looplab-target-app',
+    spanProcessors: spanProcessorsFor(env),
+    metricReaders: [],
+    logRecordProcessors: [],
+    instrumentations: [
+      new HttpInstrumentation(),
+      new FastifyOtelInstrumentation({ registerOnInitialization: true }),
+      new NestInstrumentation(),
+      new PinoInstrumentation({ disableLogSending: true }),
+    ],
+  });
+  sdk.start();
+  (globalThis as GlobalWithSdk)[SDK_KEY] = sdk;
+}
+
+/** Flushes pending spans; safe to call when telemetry never started. */
+export async function shutdownTelemetry(): Promise<void> {
+  await (globalThis as GlobalWithSdk)[SDK_KEY]?.shutdown();
+}
