@@ -15,7 +15,6 @@ import { createTaskService } from './tasks/create-task-service.js';
 import { TaskService } from './tasks/task-service.js';
 import { APP_CONFIG, LOGGER } from './tokens.js';
 
-// biome-ignore lint/complexity/noStaticOnlyClass: a Nest dynamic module is a class by contract.
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {

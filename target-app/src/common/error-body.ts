@@ -72,6 +72,7 @@ export function toErrorBody(error: unknown): ApiErrorBody {
         error: body.error ?? reason(status),
         message: Array.isArray(body.message) ? body.message.join('; ') : String(body.message),
         ...(body.issues ? { issues: body.issues } : {}),
+        ...(body.task_id ? { task_id: body.task_id, status_url: body.status_url } : {}),
       };
     }
     return { statusCode: status, error: reason(status), message: String(response) };

@@ -120,6 +120,8 @@ export class BackgroundController {
           outcome.reason === 'queue_full'
             ? `the ${strategy} queue is full; task ${outcome.task.id} was rejected, retry later`
             : `shutting down; task ${outcome.task.id} was rejected`,
+        task_id: outcome.task.id,
+        status_url: `/tasks/${outcome.task.id}`,
       } satisfies ApiErrorBody);
     }
     return { id: outcome.task.id, strategy, status_url: `/tasks/${outcome.task.id}` };

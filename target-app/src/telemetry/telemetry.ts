@@ -1,26 +1,21 @@
 import { FastifyOtelInstrumentation } from '@fastify/otel';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import {
-  BatchSpanProcessor,
-  NoopSpanProcessor,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace';
+import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
 
 const SDK_KEY = Symbol.for('looplab.telemetry.sdk');
 type GlobalWithSdk = typeof globalThis & { [SDK_KEY]?: NodeSDK };
 
 /**
  * Spans are always recorded (trace ids in logs, exemplars, task links) but only exported
- * when OTEL_EXPORTER_OTLP_ENDPOINT is set; without it nothing tries to connect anywhere.
+ * when OTEL_EXPORTER_OTLP_ENDPOINT is set; then the SDK builds the OTLP exporter from the
+ * standard OTEL_* variables (protocol http/protobuf by default, http/json on request).
+ * Without it nothing tries to connect anywhere.
  */
-function spanProcessorsFor(env: NodeJS.ProcessEnv): SpanProcessor[] {
-  return env.OTEL_EXPORTER_OTLP_ENDPOINT
-    ? [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })]
-    : [new NoopSpanProcessor()];
+function spanProcessorsFor(env: NodeJS.ProcessEnv): SpanProcessor[] | undefined {
+  return env.OTEL_EXPORTER_OTLP_ENDPOINT ? undefined : [new NoopSpanProcessor()];
 }
 
 export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
