@@ -11,27 +11,137 @@ interface ErrorBody {
 
 const tooLarge = JSON.stringify({ workload: 'cpu', ms: 5, padding: 'x'.repeat(17 * 1024) });
 
-const badBodies: Array<{ name: string; raw: string; status: number; field: string; rule: RegExp; contentType?: string }> = [
-  { name: 'unknown workload', raw: '{"workload":"mine-bitcoin","ms":5}', status: 400, field: 'workload', rule: /one of: cpu, sleep, hash/ },
+const badBodies: Array<{
+  name: string;
+  raw: string;
+  status: number;
+  field: string;
+  rule: RegExp;
+  contentType?: string;
+}> = [
+  {
+    name: 'unknown workload',
+    raw: '{"workload":"mine-bitcoin","ms":5}',
+    status: 400,
+    field: 'workload',
+    rule: /one of: cpu, sleep, hash/,
+  },
   { name: 'missing workload', raw: '{"ms":5}', status: 400, field: 'workload', rule: /one of/ },
-  { name: 'neither ms nor iterations', raw: '{"workload":"cpu"}', status: 400, field: 'ms', rule: /exactly one of ms or iterations/ },
-  { name: 'both ms and iterations', raw: '{"workload":"cpu","ms":5,"iterations":5}', status: 400, field: 'iterations', rule: /exactly one of ms or iterations/ },
-  { name: 'negative ms', raw: '{"workload":"cpu","ms":-1}', status: 400, field: 'ms', rule: /between 0 and 10000/ },
-  { name: 'non-integer ms', raw: '{"workload":"sleep","ms":2.5}', status: 400, field: 'ms', rule: /integer/ },
-  { name: 'too-large ms', raw: '{"workload":"sleep","ms":10001}', status: 400, field: 'ms', rule: /between 0 and 10000/ },
-  { name: 'zero iterations', raw: '{"workload":"cpu","iterations":0}', status: 400, field: 'iterations', rule: /at least 1/ },
-  { name: 'negative iterations', raw: '{"workload":"cpu","iterations":-3}', status: 400, field: 'iterations', rule: /at least 1/ },
-  { name: 'too many iterations for the workload', raw: '{"workload":"hash","iterations":20001}', status: 400, field: 'iterations', rule: /between 1 and 20000 for workload hash/ },
-  { name: 'ms as a string', raw: '{"workload":"cpu","ms":"5"}', status: 400, field: 'ms', rule: /must be a number/ },
-  { name: 'workload as a number', raw: '{"workload":7,"ms":5}', status: 400, field: 'workload', rule: /one of/ },
-  { name: 'unknown field', raw: '{"workload":"cpu","ms":5,"priority":"high"}', status: 400, field: 'body', rule: /unknown field\(s\): priority/ },
-  { name: 'a JSON array', raw: '[{"workload":"cpu","ms":5}]', status: 400, field: 'body', rule: /JSON object/ },
+  {
+    name: 'neither ms nor iterations',
+    raw: '{"workload":"cpu"}',
+    status: 400,
+    field: 'ms',
+    rule: /exactly one of ms or iterations/,
+  },
+  {
+    name: 'both ms and iterations',
+    raw: '{"workload":"cpu","ms":5,"iterations":5}',
+    status: 400,
+    field: 'iterations',
+    rule: /exactly one of ms or iterations/,
+  },
+  {
+    name: 'negative ms',
+    raw: '{"workload":"cpu","ms":-1}',
+    status: 400,
+    field: 'ms',
+    rule: /between 0 and 10000/,
+  },
+  {
+    name: 'non-integer ms',
+    raw: '{"workload":"sleep","ms":2.5}',
+    status: 400,
+    field: 'ms',
+    rule: /integer/,
+  },
+  {
+    name: 'too-large ms',
+    raw: '{"workload":"sleep","ms":10001}',
+    status: 400,
+    field: 'ms',
+    rule: /between 0 and 10000/,
+  },
+  {
+    name: 'zero iterations',
+    raw: '{"workload":"cpu","iterations":0}',
+    status: 400,
+    field: 'iterations',
+    rule: /at least 1/,
+  },
+  {
+    name: 'negative iterations',
+    raw: '{"workload":"cpu","iterations":-3}',
+    status: 400,
+    field: 'iterations',
+    rule: /at least 1/,
+  },
+  {
+    name: 'too many iterations for the workload',
+    raw: '{"workload":"hash","iterations":20001}',
+    status: 400,
+    field: 'iterations',
+    rule: /between 1 and 20000 for workload hash/,
+  },
+  {
+    name: 'ms as a string',
+    raw: '{"workload":"cpu","ms":"5"}',
+    status: 400,
+    field: 'ms',
+    rule: /must be a number/,
+  },
+  {
+    name: 'workload as a number',
+    raw: '{"workload":7,"ms":5}',
+    status: 400,
+    field: 'workload',
+    rule: /one of/,
+  },
+  {
+    name: 'unknown field',
+    raw: '{"workload":"cpu","ms":5,"priority":"high"}',
+    status: 400,
+    field: 'body',
+    rule: /unknown field\(s\): priority/,
+  },
+  {
+    name: 'a JSON array',
+    raw: '[{"workload":"cpu","ms":5}]',
+    status: 400,
+    field: 'body',
+    rule: /JSON object/,
+  },
   { name: 'JSON null', raw: 'null', status: 400, field: 'body', rule: /JSON object/ },
-  { name: 'malformed JSON', raw: '{"workload":"cpu",', status: 400, field: 'body', rule: /valid, non-empty JSON/ },
+  {
+    name: 'malformed JSON',
+    raw: '{"workload":"cpu",',
+    status: 400,
+    field: 'body',
+    rule: /valid, non-empty JSON/,
+  },
   { name: 'an empty body', raw: '', status: 400, field: 'body', rule: /valid, non-empty JSON/ },
-  { name: 'a body over 16 KiB', raw: tooLarge, status: 413, field: 'body', rule: /at most 16384 bytes/ },
-  { name: 'an XML body', raw: '<task/>', status: 415, field: 'content-type', rule: /application\/json/, contentType: 'application/xml' },
-  { name: 'a fault while fault injection is off', raw: '{"workload":"cpu","ms":5,"fault":"throw"}', status: 400, field: 'fault', rule: /fault injection is disabled/ },
+  {
+    name: 'a body over 16 KiB',
+    raw: tooLarge,
+    status: 413,
+    field: 'body',
+    rule: /at most 16384 bytes/,
+  },
+  {
+    name: 'an XML body',
+    raw: '<task/>',
+    status: 415,
+    field: 'content-type',
+    rule: /application\/json/,
+    contentType: 'application/xml',
+  },
+  {
+    name: 'a fault while fault injection is off',
+    raw: '{"workload":"cpu","ms":5,"fault":"throw"}',
+    status: 400,
+    field: 'fault',
+    rule: /fault injection is disabled/,
+  },
 ];
 
 describe('bad input gets a clear 4xx, never a 500, and loses nothing', () => {
@@ -47,7 +157,11 @@ describe('bad input gets a clear 4xx, never a 500, and loses nothing', () => {
   for (const strategy of ['blocking', 'pooled'] as const) {
     for (const bad of badBodies) {
       it(`POST /background/${strategy} with ${bad.name} → ${bad.status} naming "${bad.field}"`, async () => {
-        const { status, body } = await postRaw<ErrorBody>(`${app.url}/background/${strategy}`, bad.raw, bad.contentType);
+        const { status, body } = await postRaw<ErrorBody>(
+          `${app.url}/background/${strategy}`,
+          bad.raw,
+          bad.contentType,
+        );
         expect(status).toBe(bad.status);
         expect(body.statusCode).toBe(bad.status);
         expect(body.error).toBeTypeOf('string');

@@ -10,14 +10,29 @@ describe('SIGTERM/SIGINT drain background work, then exit 0', () => {
       postJson(`${app.url}/background/pooled`, { workload: 'cpu', ms: 200 }),
     ]);
     // Three blocking tasks accepted in one loop turn: SIGTERM lands while they run one by one.
-    const blocking = await pipelinedPosts(app.port, '/background/blocking', [1, 2, 3].map(() => ({ workload: 'sleep', ms: 150 })));
-    expect([...pooled, ...blocking].map((response) => response.status)).toEqual([202, 202, 202, 202, 202]);
+    const blocking = await pipelinedPosts(
+      app.port,
+      '/background/blocking',
+      [1, 2, 3].map(() => ({ workload: 'sleep', ms: 150 })),
+    );
+    expect([...pooled, ...blocking].map((response) => response.status)).toEqual([
+      202, 202, 202, 202, 202,
+    ]);
 
     const code = await app.stop('SIGTERM');
     expect(code).toBe(0);
-    expect(app.logs.some((line) => line.msg === 'shutting down: no longer accepting connections' && line.signal === 'SIGTERM')).toBe(true);
+    expect(
+      app.logs.some(
+        (line) =>
+          line.msg === 'shutting down: no longer accepting connections' &&
+          line.signal === 'SIGTERM',
+      ),
+    ).toBe(true);
     const drained = app.logs.find((line) => String(line.msg).startsWith('drain complete'));
-    expect(drained, JSON.stringify(app.logs.slice(-5))).toMatchObject({ abandoned: 0, timed_out: false });
+    expect(drained, JSON.stringify(app.logs.slice(-5))).toMatchObject({
+      abandoned: 0,
+      timed_out: false,
+    });
     expect(Number(drained?.pending_at_start)).toBeGreaterThanOrEqual(2);
     expect(drained?.finished).toBe(drained?.pending_at_start);
     // Every accepted task ran to completion: nothing was lost on the way out.
@@ -28,14 +43,20 @@ describe('SIGTERM/SIGINT drain background work, then exit 0', () => {
   it('gives up after the drain timeout, says how many were abandoned, and still exits 0', async () => {
     const app = await startApp({ LOOPLAB_POOL_SIZE: '1', LOOPLAB_DRAIN_TIMEOUT_MS: '300' });
     for (let i = 0; i < 3; i++) {
-      expect((await postJson(`${app.url}/background/pooled`, { workload: 'sleep', ms: 5000 })).status).toBe(202);
+      expect(
+        (await postJson(`${app.url}/background/pooled`, { workload: 'sleep', ms: 5000 })).status,
+      ).toBe(202);
     }
     const started = Date.now();
     const code = await app.stop('SIGINT');
     expect(code).toBe(0);
     expect(Date.now() - started).toBeLessThan(4000);
     const drained = app.logs.find((line) => String(line.msg).startsWith('drain timed out'));
-    expect(drained, JSON.stringify(app.logs.slice(-5))).toMatchObject({ finished: 0, abandoned: 3, timed_out: true });
+    expect(drained, JSON.stringify(app.logs.slice(-5))).toMatchObject({
+      finished: 0,
+      abandoned: 3,
+      timed_out: true,
+    });
   });
 
   it('refuses to start with a clear message when the configuration is invalid', async () => {

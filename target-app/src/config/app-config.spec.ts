@@ -83,6 +83,8 @@ describe('loadConfig', () => {
     ['PORT', '70000'],
     ['PORT', '-1'],
     ['PORT', '80.5'],
+    ['PORT', '  '],
+    ['PORT', '0x1F90'],
     ['LOG_LEVEL', 'verbose'],
     ['LOOPLAB_POOL_SIZE', '257'],
     ['LOOPLAB_TASK_HISTORY', '9'],

@@ -1,7 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
-const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** Plain decimal integers only: no hex, exponents or blanks sneaking in through Number(). */
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^-?\d+$/, { error: 'must be a decimal integer' })
+    .transform(Number)
+    .pipe(z.number().min(min).max(max));
 const onOff = z.enum(['on', 'off']);
 
 const defaultPoolSize = Math.max(1, availableParallelism() - 1);

@@ -232,6 +232,10 @@ describe('asyncQuerySchema', () => {
     ]);
   });
 
+  it.each(['', ' ', '0x10', '1e3'])('rejects %j instead of reading it as a number', (ms) => {
+    expect(queryProblems({ ms })).toEqual([{ path: 'ms', message: 'ms must be a number' }]);
+  });
+
   it('rejects a value over the cap', () => {
     expect(queryProblems({ ms: '99999' })).toEqual([
       { path: 'ms', message: `ms must be between 0 and ${MAX_WORKLOAD_MS}` },

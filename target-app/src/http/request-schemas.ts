@@ -83,8 +83,10 @@ export function toTaskRequest(body: BackgroundTaskBody): TaskRequest {
 }
 
 export const asyncQuerySchema = z.object({
-  ms: z.coerce
-    .number({ error: 'ms must be a number' })
+  ms: z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/, { error: 'ms must be a number' })
+    .transform(Number)
     .pipe(integerIn('ms', 0, MAX_WORKLOAD_MS))
     .default(0),
 });

@@ -18,6 +18,10 @@ function spanProcessorsFor(env: NodeJS.ProcessEnv): SpanProcessor[] | undefined 
   return env.OTEL_EXPORTER_OTLP_ENDPOINT ? undefined : [new NoopSpanProcessor()];
 }
 
+function isScrape(url: string | undefined): boolean {
+  return url === '/metrics' || (url?.startsWith('/metrics?') ?? false);
+}
+
 export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
   if (env.LOOPLAB_INSTRUMENTATION === 'off') return;
   const sdk = new NodeSDK({
@@ -26,8 +30,14 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [
-      new HttpInstrumentation(),
-      new FastifyOtelInstrumentation({ registerOnInitialization: true }),
+      // Scrapes arrive every second or so; tracing them would only bury the interesting traces.
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => isScrape(request.url) }),
+      new FastifyOtelInstrumentation({
+        registerOnInitialization: true,
+        // One span per lifecycle hook (7+ per request) costs more than /ping itself.
+        instrumentHooks: false,
+        ignorePaths: ({ url }) => isScrape(url),
+      }),
       new NestInstrumentation(),
       new PinoInstrumentation({ disableLogSending: true }),
     ],

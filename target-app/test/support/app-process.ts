@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 
-export const APP_ROOT = join(import.meta.dirname, '..', '..');
+export const APP_ROOT = join(__dirname, '..', '..');
 
 export interface LogLine {
   level?: string;
@@ -27,7 +27,10 @@ process.once('exit', () => {
 });
 
 /** Starts the built app (dist/) as a real process on an ephemeral loopback port. */
-export async function startApp(env: Record<string, string> = {}, timeoutMs = 20_000): Promise<AppProcess> {
+export async function startApp(
+  env: Record<string, string> = {},
+  timeoutMs = 20_000,
+): Promise<AppProcess> {
   const child = spawn(
     process.execPath,
     ['--import', './dist/telemetry/register.js', 'dist/main.js'],
@@ -82,7 +85,11 @@ export async function startApp(env: Record<string, string> = {}, timeoutMs = 20_
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`timed out waiting for a log line; last logs:\n${JSON.stringify(logs.slice(-5), null, 1)}\nstderr:\n${stderr}`));
+        reject(
+          new Error(
+            `timed out waiting for a log line; last logs:\n${JSON.stringify(logs.slice(-5), null, 1)}\nstderr:\n${stderr}`,
+          ),
+        );
       }, waitMs);
       const cleanup = () => {
         clearTimeout(timer);
@@ -94,7 +101,10 @@ export async function startApp(env: Record<string, string> = {}, timeoutMs = 20_
       check();
     });
 
-  const listening = await waitForLog((line) => line.msg === 'looplab target app listening', timeoutMs);
+  const listening = await waitForLog(
+    (line) => line.msg === 'looplab target app listening',
+    timeoutMs,
+  );
   const port = Number(listening.port);
   return {
     url: `http://127.0.0.1:${port}`,

@@ -23,7 +23,11 @@ export async function postRaw<T = Record<string, unknown>>(
   raw: string,
   contentType = 'application/json',
 ): Promise<JsonResponse<T>> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body: raw });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: raw,
+  });
   return { status: response.status, headers: response.headers, body: (await response.json()) as T };
 }
 
@@ -41,21 +45,32 @@ export interface TaskView {
 }
 
 /** Polls GET /tasks/:id until the task reaches a final status. */
-export async function waitForTask(baseUrl: string, id: string, timeoutMs = 15_000): Promise<TaskView> {
+export async function waitForTask(
+  baseUrl: string,
+  id: string,
+  timeoutMs = 15_000,
+): Promise<TaskView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { body } = await getJson<TaskView>(`${baseUrl}/tasks/${id}`);
     if (['done', 'failed', 'rejected'].includes(body.status)) return body;
-    if (Date.now() > deadline) throw new Error(`task ${id} still ${body.status} after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`task ${id} still ${body.status} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
 /** Reads one sample value from Prometheus text, matching the metric name and label subset. */
-export function sampleValue(exposition: string, name: string, labels: Record<string, string> = {}): number | undefined {
+export function sampleValue(
+  exposition: string,
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
   for (const line of exposition.split('\n')) {
     if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const matches = Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`));
+    const matches = Object.entries(labels).every(([key, value]) =>
+      line.includes(`${key}="${value}"`),
+    );
     if (!matches) continue;
     const value = line.slice(line.lastIndexOf(' ') + 1);
     return Number(value);
@@ -86,7 +101,11 @@ export function percentile(sorted: number[], q: number): number {
  * Hits /ping at a fixed rate (open model: a slow answer does not delay the next send)
  * for the given time, and returns client-side latency percentiles in ms.
  */
-export async function probe(baseUrl: string, durationMs: number, intervalMs = 10): Promise<ProbeStats> {
+export async function probe(
+  baseUrl: string,
+  durationMs: number,
+  intervalMs = 10,
+): Promise<ProbeStats> {
   const latencies: number[] = [];
   let errors = 0;
   const inFlight: Array<Promise<void>> = [];
@@ -127,7 +146,11 @@ export interface RawResponse {
  * Sends several POSTs pipelined on one connection in a single write, so the server
  * parses them all in the same turn of its event loop (deterministic queue pressure).
  */
-export async function pipelinedPosts(port: number, path: string, bodies: unknown[]): Promise<RawResponse[]> {
+export async function pipelinedPosts(
+  port: number,
+  path: string,
+  bodies: unknown[],
+): Promise<RawResponse[]> {
   const { connect } = await import('node:net');
   const payload = bodies
     .map((body, index) => {
@@ -162,7 +185,11 @@ export async function pipelinedPosts(port: number, path: string, bodies: unknown
     const length = Number(headers['content-length'] ?? 0);
     const bodyStart = headerEnd + 4;
     const body = rest.slice(bodyStart, bodyStart + length);
-    responses.push({ status: Number(statusLine.split(' ')[1]), headers, body: JSON.parse(body || '{}') });
+    responses.push({
+      status: Number(statusLine.split(' ')[1]),
+      headers,
+      body: JSON.parse(body || '{}'),
+    });
     rest = rest.slice(bodyStart + length);
   }
   return responses;
