@@ -34,6 +34,8 @@ export class EventLoopMetrics {
       help: 'Event-loop delay samples (perf_hooks.monitorEventLoopDelay, timer resolution subtracted). Cumulative: take quantiles over any window with histogram_quantile(rate(...)).',
       buckets: EVENT_LOOP_DELAY_BUCKETS_SECONDS,
       registers: [registry],
+      // Drain before this histogram is serialised, so a scrape includes everything up to now.
+      collect: () => this.drain(),
     });
     this.windowMax = new Gauge({
       name: 'nodejs_eventloop_delay_window_max_seconds',
