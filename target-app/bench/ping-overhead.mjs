@@ -138,12 +138,16 @@ function startApp(mode, pinning) {
   const app = { child, mode, exited: false, exitInfo: '', stderr: [], stdoutOther: [] };
   liveApps.add(app);
   const exitedPromise = new Promise((resolve) => {
-    child.once('exit', (code, signal) => {
+    const gone = (info) => {
+      if (app.exited) return;
       app.exited = true;
-      app.exitInfo = signal ? `signal ${signal}` : `exit code ${code}`;
+      app.exitInfo = info;
       liveApps.delete(app);
       resolve();
-    });
+    };
+    child.once('exit', (code, signal) => gone(signal ? `signal ${signal}` : `exit code ${code}`));
+    // A failed spawn may never emit 'exit'.
+    child.once('error', (error) => gone(`spawn failed: ${error.message}`));
   });
   app.exitedPromise = exitedPromise;
   createInterface({ input: child.stderr }).on('line', (line) => pushBounded(app.stderr, line));
@@ -154,9 +158,7 @@ function startApp(mode, pinning) {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      const tail = app.stderr.length > 0 ? app.stderr : app.stdoutOther;
-      const shown = tail.length > 0 ? `\nlast app output:\n  ${tail.slice(-20).join('\n  ')}` : '';
-      reject(new Error(`app (${mode.toUpperCase()}) ${why}${shown}`));
+      reject(new Error(`app (${mode.toUpperCase()}) ${why}${appOutputTail(app)}`));
     };
     const timer = setTimeout(() => {
       fail(`did not report "${LISTENING_MSG}" within ${START_TIMEOUT_MS / 1000} s`);
@@ -167,8 +169,8 @@ function startApp(mode, pinning) {
       // Give stderr a moment to drain so the failure shows why it exited.
       setTimeout(() => fail(`exited before listening (${app.exitInfo})`), 50),
     );
+    // Keeps reading after start-up too, so the pipe never fills and late errors are kept.
     createInterface({ input: child.stdout }).on('line', (line) => {
-      if (settled) return;
       let entry;
       try {
         entry = JSON.parse(line);
@@ -177,7 +179,7 @@ function startApp(mode, pinning) {
         return;
       }
       if (entry?.level === 'error' || entry?.level === 'fatal') pushBounded(app.stderr, line);
-      if (entry?.msg !== LISTENING_MSG) return;
+      if (settled || entry?.msg !== LISTENING_MSG) return;
       if (!Number.isInteger(entry.port) || entry.port <= 0) {
         fail(`logged "${LISTENING_MSG}" without a usable port: ${line}`);
         return;
@@ -188,6 +190,11 @@ function startApp(mode, pinning) {
       resolve(app);
     });
   });
+}
+
+function appOutputTail(app) {
+  const tail = app.stderr.length > 0 ? app.stderr : app.stdoutOther;
+  return tail.length > 0 ? `\nlast app output:\n  ${tail.slice(-20).join('\n  ')}` : '';
 }
 
 /** SIGTERM (the app drains and exits), SIGKILL if it is still there after the grace period. */
@@ -341,7 +348,7 @@ function problemsOf(result) {
       .join(', ');
     problems.push(`${result.non2xx} non-2xx responses (${codes})`);
   }
-  if (result.resets > 0) problems.push(`${result.resets} connection resets`);
+  if (result.resets > 0) problems.push(`${result.resets} client resets`);
   if ((result['2xx'] ?? 0) === 0) problems.push('no successful responses');
   return problems;
 }
@@ -390,8 +397,7 @@ async function runRound(index, mode, opts, pinning, log) {
     const cpuBefore = cpuSnapshot(pids);
     const { result, latencyUs } = await runLoad(url, opts.connections, opts.duration);
     const otherCores = otherCpuCores(cpuBefore, cpuSnapshot(pids));
-    if (app.exited)
-      throw new Error(`app (${mode.toUpperCase()}) died during the round (${app.exitInfo})`);
+    if (app.exited) throw new Error(`round ${index} (${mode.toUpperCase()}) was cut short`);
     const traced = await hasTraceExemplars(app.port);
     const ok = result['2xx'] ?? 0;
     const row = {
@@ -425,6 +431,11 @@ async function runRound(index, mode, opts, pinning, log) {
       `round ${index} ${mode.toUpperCase()}: ${fmtRate(row.reqPerSec)} req/s, p50 ${fmtMs(row.p50Ms)} ms, p99 ${fmtMs(row.p99Ms)} ms`,
     );
     return row;
+  } catch (error) {
+    if (app.exited && error instanceof Error) {
+      error.message += `\napp (${mode.toUpperCase()}) is gone (${app.exitInfo})${appOutputTail(app)}`;
+    }
+    throw error;
   } finally {
     await stopApp(app);
   }

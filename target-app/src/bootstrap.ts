@@ -36,6 +36,8 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<Runni
   );
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   app.get(HttpMetrics).install(fastify);
+  // JSON only: a text/plain body is a 415, not a string that fails validation later.
+  fastify.removeContentTypeParser('text/plain');
   app.useGlobalFilters(new HttpErrorFilter(logger));
   setupOpenApi(app);
 

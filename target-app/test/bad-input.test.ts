@@ -128,6 +128,14 @@ const badBodies: Array<{
     rule: /at most 16384 bytes/,
   },
   {
+    name: 'a text/plain body',
+    raw: 'cpu 5',
+    status: 415,
+    field: 'content-type',
+    rule: /application\/json/,
+    contentType: 'text/plain',
+  },
+  {
     name: 'an XML body',
     raw: '<task/>',
     status: 415,

@@ -11,7 +11,8 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = toErrorBody(exception);
-    if (body.statusCode >= 500) this.logger.error({ err: exception }, 'unhandled error');
+    // A 503 for a full queue is the API working as designed; only real faults are logged.
+    if (body.statusCode === 500) this.logger.error({ err: exception }, 'unhandled error');
     void reply.status(body.statusCode).send(body);
   }
 }

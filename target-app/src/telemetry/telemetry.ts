@@ -1,6 +1,5 @@
 import { FastifyOtelInstrumentation } from '@fastify/otel';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
@@ -38,7 +37,8 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
         instrumentHooks: false,
         ignorePaths: ({ url }) => isScrape(url),
       }),
-      new NestInstrumentation(),
+      // @opentelemetry/instrumentation-nestjs-core supports Nest < 12 only; the Fastify handler
+      // span already names the Nest controller method ("handler - ProbeController.ping").
       new PinoInstrumentation({ disableLogSending: true }),
     ],
   });
