@@ -35,7 +35,11 @@ export class AppModule {
         { provide: MetricsRegistry, useValue: metrics },
         {
           provide: EventLoopMetrics,
-          useValue: new EventLoopMetrics(metrics.registry, config.LOOPLAB_EVENT_LOOP_RESOLUTION_MS),
+          useValue: new EventLoopMetrics(
+            metrics.registry,
+            config.LOOPLAB_EVENT_LOOP_RESOLUTION_MS,
+            config.LOOPLAB_EVENT_LOOP_WINDOW_S,
+          ),
         },
         { provide: HttpMetrics, useValue: new HttpMetrics(metrics.registry) },
         { provide: TaskService, useValue: createTaskService(config, metrics, logger) },

@@ -23,6 +23,7 @@ export const appConfigSchema = z.object({
   LOOPLAB_DRAIN_TIMEOUT_MS: integer(0, 600_000).default(30_000),
   LOOPLAB_RETRY_AFTER_SECONDS: integer(1, 3600).default(1),
   LOOPLAB_EVENT_LOOP_RESOLUTION_MS: integer(1, 100).default(5),
+  LOOPLAB_EVENT_LOOP_WINDOW_S: integer(1, 600).default(10),
   LOOPLAB_INSTRUMENTATION: onOff.default('on'),
   LOOPLAB_FAULT_INJECTION: onOff.default('off'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),

@@ -3,7 +3,6 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { EVENT_LOOP_DELAY_BUCKETS_SECONDS } from './buckets.js';
 
 const NS_PER_SECOND = 1e9;
-const WINDOW_MAX_SECONDS = 10;
 
 /**
  * Event-loop delay and utilization as *cumulative* series, so any number of readers
@@ -24,7 +23,11 @@ export class EventLoopMetrics {
   private readonly resolutionNs: number;
   private readonly drainTimer: NodeJS.Timeout;
 
-  constructor(registry: Registry, resolutionMs: number) {
+  constructor(
+    registry: Registry,
+    resolutionMs: number,
+    private readonly windowSeconds = 10,
+  ) {
     this.resolutionNs = resolutionMs * 1e6;
     this.monitor = monitorEventLoopDelay({ resolution: resolutionMs });
     this.monitor.enable();
@@ -39,7 +42,7 @@ export class EventLoopMetrics {
     });
     this.windowMax = new Gauge({
       name: 'nodejs_eventloop_delay_window_max_seconds',
-      help: `Largest event-loop delay seen in the last ${WINDOW_MAX_SECONDS} s (exact, not bucketed). Use max_over_time() for longer windows.`,
+      help: `Largest event-loop delay seen in the last ${windowSeconds} s (exact, not bucketed; LOOPLAB_EVENT_LOOP_WINDOW_S). Use max_over_time() for longer windows.`,
       registers: [registry],
       collect: () => {
         this.drain();
@@ -89,7 +92,7 @@ export class EventLoopMetrics {
   }
 
   private currentWindowMax(): number {
-    const cutoff = Date.now() - WINDOW_MAX_SECONDS * 1000;
+    const cutoff = Date.now() - this.windowSeconds * 1000;
     while (this.recentMaxima.length > 0 && (this.recentMaxima[0]?.at ?? 0) < cutoff) {
       this.recentMaxima.shift();
     }
