@@ -6,19 +6,17 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          root: './target-app',
-          include: ['src/**/*.spec.ts'],
+          include: ['target-app/src/**/*.spec.ts', 'lab/src/**/*.spec.ts'],
         },
       },
       {
         test: {
           name: 'integration',
-          root: './target-app',
-          include: ['test/**/*.test.ts'],
-          // Each file starts real app processes and measures latency: one at a time on 2 cores.
+          include: ['target-app/test/**/*.test.ts', 'lab/test/**/*.test.ts'],
+          // Each file starts real processes and measures latency: one at a time on 2 cores.
           fileParallelism: false,
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
         },
       },
     ],

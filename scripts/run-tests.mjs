@@ -4,11 +4,20 @@ import { mkdirSync, readFileSync } from 'node:fs';
 
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 24) {
-  console.error(`looplab needs Node 24 (found ${process.version}); run through npm so node_modules/.bin/node is used.`);
+  console.error(
+    `looplab needs Node 24 (found ${process.version}); run through npm so node_modules/.bin/node is used.`,
+  );
   process.exit(1);
 }
 
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit' }).status ?? 1;
+
+// The lab's end-to-end tests drive real load with vegeta: make sure the pinned build is there.
+if (run(process.execPath, ['scripts/setup-tools.mjs']) !== 0) {
+  console.error('could not set up the load generator (vegeta); see the message above');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
 
 if (run('npm', ['run', 'build']) !== 0) {
   console.error('build failed');

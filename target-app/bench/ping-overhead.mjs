@@ -9,7 +9,7 @@
 // measures, and stops it. The app runs on one CPU and the load generator (autocannon,
 // in-process) on another when taskset and two CPUs are available.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createHistogram } from 'node:perf_hooks';
@@ -26,15 +26,31 @@ const STOP_GRACE_MS = 5_000;
 const REQUEST_TIMEOUT_S = 10;
 const TASKSET = '/usr/bin/taskset';
 
+const TELEMETRY_JS = join(APP_DIR, 'dist', 'telemetry', 'telemetry.js');
+
+/** The instrumentations the built app registers, read from its code so the header stays true. */
+function builtInstrumentations() {
+  try {
+    const code = readFileSync(TELEMETRY_JS, 'utf8');
+    const names = [...code.matchAll(/new\s+(?:[\w$]+\.)?(\w+Instrumentation)\s*\(/g)].map(
+      (m) => m[1],
+    );
+    return names.length > 0 ? [...new Set(names)].join(', ') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const DESCRIPTION = {
   off: [
     'LOOPLAB_INSTRUMENTATION=off: the OpenTelemetry SDK is never started, so the OTel API is a',
-    'no-op (no http/fastify/nestjs/pino instrumentation, no spans, no context propagation).',
+    'no-op (no instrumentation patches, no spans, no context propagation).',
   ],
   on: [
-    'LOOPLAB_INSTRUMENTATION=on: OpenTelemetry NodeSDK with the http, fastify, nestjs-core and',
-    'pino instrumentations; every request records spans. OTEL_* is removed from the app env,',
-    'so spans go to a NoopSpanProcessor: recorded, never exported (no exporter/network cost).',
+    'LOOPLAB_INSTRUMENTATION=on: OpenTelemetry NodeSDK started before the app with',
+    `${builtInstrumentations() ?? '(instrumentations: see src/telemetry/telemetry.ts)'};`,
+    'every request records spans. OTEL_* is removed from the app env, so spans go to a',
+    'NoopSpanProcessor: recorded, never exported (no exporter/network cost).',
   ],
   both: [
     'Still running in BOTH modes (not switched by the flag): the prom-client HTTP duration',
@@ -117,6 +133,16 @@ function childEnv(mode) {
     env[key] = value;
   }
   return { ...env, PORT: '0', HOST, LOG_LEVEL: 'info', LOOPLAB_INSTRUMENTATION: mode };
+}
+
+/** Newest modification time under dist/, to notice a rebuild in the middle of a run. */
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
 }
 
 function pushBounded(lines, line, max = 40) {
@@ -565,6 +591,8 @@ async function main() {
     throw new Error('target-app/dist/main.js is missing: run `npm run build` in target-app first');
   }
   const log = (line) => process.stderr.write(`${line}\n`);
+  const distDir = join(APP_DIR, 'dist');
+  const distMtimeAtStart = newestMtime(distDir);
   const pinning = setUpPinning(opts.pin);
   log(`pinning: ${pinning.description}`);
 
@@ -582,6 +610,7 @@ async function main() {
     p99: medians.on.p99Ms / medians.off.p99Ms,
   };
   const wrongSpans = rows.filter((row) => row.spansRecorded !== (row.mode === 'on'));
+  const rebuilt = newestMtime(distDir) !== distMtimeAtStart;
   const busyRounds = rows.filter((row) => (row.otherCpuCores ?? 0) > OTHER_CPU_WARN_CORES);
   const warnings = busyRounds.map(
     (row) =>
@@ -595,6 +624,11 @@ async function main() {
         `expected ${row.mode === 'on' ? 'recorded' : 'none'}; the modes may not differ as described`,
     ),
   );
+  if (rebuilt) {
+    warnings.push(
+      'target-app/dist was rebuilt during the run: the rounds may compare different builds',
+    );
+  }
 
   if (opts.json) {
     const output = {

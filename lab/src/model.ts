@@ -1,0 +1,184 @@
+/**
+ * The data the compare runner produces and every report file is built from.
+ * raw.json (RawRun) is what a run saves; report.json (Report) is derived from it,
+ * so `looplab report <run-folder>` can rebuild every file without running anything.
+ */
+export const STRATEGIES = ['async', 'blocking', 'pooled'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+export const BASELINE_STRATEGY: Strategy = 'async';
+
+export type Role = 'probe' | 'trigger';
+export type WorkloadKind = 'cpu' | 'sleep' | 'hash';
+
+export interface RunConfig {
+  runId: string;
+  strategies: Strategy[];
+  /** Measured seconds per strategy (after warm-up). */
+  durationS: number;
+  warmupS: number;
+  /** Requests per second to GET /ping. */
+  probeRate: number;
+  /** Requests per second to the strategy's trigger endpoint. */
+  triggerRate: number;
+  workload: WorkloadKind;
+  /** Size of each triggered job, in ms (the /async wait for the async strategy). */
+  workloadMs: number;
+  poolSize: number;
+  /** Client timeout per request, seconds. */
+  timeoutS: number;
+}
+
+export interface Environment {
+  node: string;
+  platform: string;
+  cpuModel: string;
+  cores: number;
+  totalMemoryGiB: number;
+  loadGenerator: { name: string; version: string };
+  /** CPU lists used with taskset, or null when not pinned. */
+  pinning: { app: string | null; load: string | null };
+  hostname: string;
+}
+
+/** One HTTP request as the load generator saw it (client side: the ground truth). */
+export interface RequestRecord {
+  role: Role;
+  /** Milliseconds since the measured phase of this strategy started. */
+  t: number;
+  latencyMs: number;
+  /** HTTP status, 0 when the request failed without one (timeout, connection error). */
+  status: number;
+  error?: string;
+}
+
+/** One scrape of the app's /metrics, reduced to what the report uses. Counters are cumulative. */
+export interface MetricsSample {
+  /** Milliseconds since the measured phase of this strategy started. */
+  t: number;
+  /** nodejs_eventloop_delay_window_max_seconds, in ms. */
+  lagWindowMaxMs: number;
+  /** Cumulative nodejs_eventloop_delay_seconds buckets: upper bound (s) → count. */
+  lagBuckets: Array<[number, number]>;
+  eluActiveSeconds: number;
+  tasksDone: number;
+  tasksFailed: number;
+  tasksRejected: number;
+  queueDepth: number;
+  inFlight: number;
+  /** Cumulative looplab_task_wait_seconds / run_seconds buckets for this strategy. */
+  waitBuckets: Array<[number, number]>;
+  runBuckets: Array<[number, number]>;
+}
+
+export interface RawStrategyRun {
+  strategy: Strategy;
+  startedAt: string;
+  /** Wall-clock length of the measured phase, ms. */
+  elapsedMs: number;
+  expected: Record<Role, number>;
+  requests: RequestRecord[];
+  samples: MetricsSample[];
+}
+
+export interface RawRun {
+  schemaVersion: 1;
+  config: RunConfig;
+  environment: Environment;
+  startedAt: string;
+  finishedAt: string;
+  runs: RawStrategyRun[];
+}
+
+export interface LatencySummary {
+  count: number;
+  throughputRps: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+  errors: number;
+}
+
+export interface StrategyResult {
+  strategy: Strategy;
+  /** Client-side latency of GET /ping, ms. */
+  probe: LatencySummary;
+  trigger: {
+    expected: number;
+    sent: number;
+    accepted: number;
+    rejected: number;
+    errors: number;
+    p50: number;
+    p99: number;
+  };
+  /** Requests the load generator could not send on schedule (expected − sent, both roles). */
+  droppedIterations: number;
+  eventLoop: { lagP50Ms: number; lagP99Ms: number; lagMaxMs: number; utilization: number };
+  tasks: {
+    completed: number;
+    failed: number;
+    rejected: number;
+    waitP50Ms: number;
+    waitP95Ms: number;
+    waitP99Ms: number;
+    runP50Ms: number;
+    runP95Ms: number;
+    runP99Ms: number;
+  };
+  /** This strategy's value over the baseline's (async). 1 for the baseline itself. */
+  ratios: {
+    probeP50: number;
+    probeP95: number;
+    probeP99: number;
+    probeMax: number;
+    lagMax: number;
+  };
+}
+
+/** One point per second of the measured phase: what the charts and samples.csv show. */
+export interface SeriesPoint {
+  strategy: Strategy;
+  /** Seconds since the measured phase started (end of the 1 s window). */
+  t: number;
+  probeCount: number;
+  probeP50Ms: number | null;
+  probeP95Ms: number | null;
+  probeP99Ms: number | null;
+  probeMaxMs: number | null;
+  lagMaxMs: number | null;
+  utilization: number | null;
+  queueDepth: number | null;
+  inFlight: number | null;
+}
+
+export interface Budget {
+  /** e.g. "pooled.probe.p99 <= 1.5 x async" */
+  name: string;
+  strategy: Strategy;
+  metric: 'probe.p50' | 'probe.p95' | 'probe.p99' | 'probe.max' | 'eventLoop.lagMaxMs';
+  /** Either a ratio to the baseline's same metric, or an absolute limit in ms. */
+  maxRatio?: number;
+  maxMs?: number;
+}
+
+export interface BudgetResult extends Budget {
+  actual: number;
+  limit: number;
+  passed: boolean;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: 'looplab'; version: string };
+  runId: string;
+  createdAt: string;
+  config: RunConfig;
+  environment: Environment;
+  baseline: Strategy;
+  strategies: StrategyResult[];
+  series: SeriesPoint[];
+  verdict: string;
+  budgets: BudgetResult[];
+}

@@ -1,0 +1,161 @@
+import {
+  BASELINE_STRATEGY,
+  type Budget,
+  type MetricsSample,
+  type RawRun,
+  type RawStrategyRun,
+  type Report,
+  type SeriesPoint,
+  type StrategyResult,
+} from '../model.js';
+import { quantileFromBuckets } from '../stats/histogram.js';
+import { ratio, summarize } from '../stats/percentiles.js';
+import { perSecond } from '../stats/series.js';
+import { evaluateBudgets } from './budgets.js';
+import { writeVerdict } from './verdict.js';
+
+export const TOOL_VERSION = '0.1.0';
+
+const TRIGGER_ACCEPTED = new Set([200, 202]);
+
+function eventLoopOf(samples: MetricsSample[]): StrategyResult['eventLoop'] {
+  const first = samples[0];
+  const last = samples.at(-1);
+  if (!first || !last || first === last) {
+    return {
+      lagP50Ms: Number.NaN,
+      lagP99Ms: Number.NaN,
+      lagMaxMs: Number.NaN,
+      utilization: Number.NaN,
+    };
+  }
+  const seconds = (last.t - first.t) / 1000;
+  return {
+    lagP50Ms: quantileFromBuckets(first.lagBuckets, last.lagBuckets, 0.5) * 1000,
+    lagP99Ms: quantileFromBuckets(first.lagBuckets, last.lagBuckets, 0.99) * 1000,
+    // The first sample only anchors the counters: its window reaches back into the warm-up.
+    lagMaxMs: Math.max(...samples.slice(1).map((sample) => sample.lagWindowMaxMs)),
+    utilization:
+      seconds > 0 ? (last.eluActiveSeconds - first.eluActiveSeconds) / seconds : Number.NaN,
+  };
+}
+
+function tasksOf(samples: MetricsSample[]): StrategyResult['tasks'] {
+  const first = samples[0];
+  const last = samples.at(-1);
+  const quantile = (pick: (sample: MetricsSample) => Array<[number, number]>, q: number) =>
+    first && last ? quantileFromBuckets(pick(first), pick(last), q) * 1000 : Number.NaN;
+  return {
+    completed: first && last ? last.tasksDone - first.tasksDone : 0,
+    failed: first && last ? last.tasksFailed - first.tasksFailed : 0,
+    rejected: first && last ? last.tasksRejected - first.tasksRejected : 0,
+    waitP50Ms: quantile((sample) => sample.waitBuckets, 0.5),
+    waitP95Ms: quantile((sample) => sample.waitBuckets, 0.95),
+    waitP99Ms: quantile((sample) => sample.waitBuckets, 0.99),
+    runP50Ms: quantile((sample) => sample.runBuckets, 0.5),
+    runP95Ms: quantile((sample) => sample.runBuckets, 0.95),
+    runP99Ms: quantile((sample) => sample.runBuckets, 0.99),
+  };
+}
+
+/** Everything about one strategy except the ratios, which need the baseline. */
+export function summarizeRun(run: RawStrategyRun): Omit<StrategyResult, 'ratios'> {
+  const probes = run.requests.filter((record) => record.role === 'probe');
+  const triggers = run.requests.filter((record) => record.role === 'trigger');
+  const probeLatency = summarize(probes.map((record) => record.latencyMs));
+  const triggerLatency = summarize(triggers.map((record) => record.latencyMs));
+  const okProbes = probes.filter((record) => record.status === 200).length;
+  const accepted = triggers.filter((record) => TRIGGER_ACCEPTED.has(record.status)).length;
+  const rejected = triggers.filter((record) => record.status === 503).length;
+  return {
+    strategy: run.strategy,
+    probe: {
+      ...probeLatency,
+      throughputRps: run.elapsedMs > 0 ? okProbes / (run.elapsedMs / 1000) : Number.NaN,
+      errors: probes.length - okProbes,
+    },
+    trigger: {
+      expected: run.expected.trigger,
+      sent: triggers.length,
+      accepted,
+      rejected,
+      errors: triggers.length - accepted - rejected,
+      p50: triggerLatency.p50,
+      p99: triggerLatency.p99,
+    },
+    droppedIterations: Math.max(
+      0,
+      run.expected.probe + run.expected.trigger - probes.length - triggers.length,
+    ),
+    eventLoop: eventLoopOf(run.samples),
+    tasks: tasksOf(run.samples),
+  };
+}
+
+/** Per second: client-side probe percentiles next to what the app's metrics said. */
+function seriesOf(run: RawStrategyRun): SeriesPoint[] {
+  const seconds = Math.max(1, Math.ceil(run.elapsedMs / 1000));
+  const probes = perSecond(run.requests, 'probe', seconds);
+  return probes.map((window, index) => {
+    const from = index * 1000;
+    const to = from + 1000;
+    const inWindow = run.samples.slice(1).filter((sample) => sample.t >= from && sample.t < to);
+    const lastInWindow = inWindow.at(-1);
+    let utilization: number | null = null;
+    if (lastInWindow) {
+      const previous = run.samples[run.samples.indexOf(lastInWindow) - 1];
+      if (previous && lastInWindow.t > previous.t) {
+        utilization =
+          (lastInWindow.eluActiveSeconds - previous.eluActiveSeconds) /
+          ((lastInWindow.t - previous.t) / 1000);
+      }
+    }
+    return {
+      strategy: run.strategy,
+      t: window.t,
+      probeCount: window.count,
+      probeP50Ms: window.p50,
+      probeP95Ms: window.p95,
+      probeP99Ms: window.p99,
+      probeMaxMs: window.max,
+      lagMaxMs:
+        inWindow.length > 0 ? Math.max(...inWindow.map((sample) => sample.lagWindowMaxMs)) : null,
+      utilization,
+      queueDepth: lastInWindow?.queueDepth ?? null,
+      inFlight: lastInWindow?.inFlight ?? null,
+    };
+  });
+}
+
+/** Derives the whole report from a run's raw data; pure, so a saved raw.json rebuilds it exactly. */
+export function buildReport(
+  raw: RawRun,
+  budgets: Budget[],
+  createdAt = new Date().toISOString(),
+): Report {
+  const partial = raw.runs.map(summarizeRun);
+  const base = partial.find((result) => result.strategy === BASELINE_STRATEGY);
+  const strategies: StrategyResult[] = partial.map((result) => ({
+    ...result,
+    ratios: {
+      probeP50: ratio(result.probe.p50, base?.probe.p50 ?? Number.NaN),
+      probeP95: ratio(result.probe.p95, base?.probe.p95 ?? Number.NaN),
+      probeP99: ratio(result.probe.p99, base?.probe.p99 ?? Number.NaN),
+      probeMax: ratio(result.probe.max, base?.probe.max ?? Number.NaN),
+      lagMax: ratio(result.eventLoop.lagMaxMs, base?.eventLoop.lagMaxMs ?? Number.NaN),
+    },
+  }));
+  return {
+    schemaVersion: 1,
+    tool: { name: 'looplab', version: TOOL_VERSION },
+    runId: raw.config.runId,
+    createdAt,
+    config: raw.config,
+    environment: raw.environment,
+    baseline: BASELINE_STRATEGY,
+    strategies,
+    series: raw.runs.flatMap(seriesOf),
+    verdict: writeVerdict(strategies, BASELINE_STRATEGY),
+    budgets: evaluateBudgets(budgets, strategies, BASELINE_STRATEGY),
+  };
+}

@@ -1,0 +1,58 @@
+import type { Environment, Report } from '../model.js';
+import { formatSeconds } from './format.js';
+
+/** How a run was configured and where it ran, as label/value text pairs for every renderer. */
+export interface Fact {
+  label: string;
+  value: string;
+}
+
+export function configFacts(report: Report): Fact[] {
+  const c = report.config;
+  return [
+    { label: 'Strategies', value: c.strategies.join(', ') },
+    { label: 'Rates', value: `probe ${c.probeRate} req/s, trigger ${c.triggerRate} req/s` },
+    {
+      label: 'Duration',
+      value: `${formatSeconds(c.durationS)} per strategy after ${formatSeconds(c.warmupS)} warm-up`,
+    },
+    { label: 'Workload', value: `${c.workload}, ${c.workloadMs} ms per job` },
+    { label: 'Pool size', value: String(c.poolSize) },
+    { label: 'Client timeout', value: formatSeconds(c.timeoutS) },
+  ];
+}
+
+export function pinningText(pinning: Environment['pinning']): string {
+  if (!pinning.app && !pinning.load) return 'not pinned';
+  const part = (who: string, cpus: string | null) =>
+    cpus ? `${who} on CPU ${cpus}` : `${who} not pinned`;
+  return `${part('app', pinning.app)}, ${part('load', pinning.load)}`;
+}
+
+export function environmentFacts(report: Report): Fact[] {
+  const e = report.environment;
+  return [
+    { label: 'Node', value: e.node },
+    { label: 'Platform', value: e.platform },
+    { label: 'CPU', value: e.cpuModel },
+    { label: 'Cores', value: String(e.cores) },
+    { label: 'Memory', value: `${e.totalMemoryGiB.toFixed(1)} GiB` },
+    { label: 'Load generator', value: `${e.loadGenerator.name} ${e.loadGenerator.version}` },
+    { label: 'Pinning', value: pinningText(e.pinning) },
+    { label: 'Host', value: e.hostname },
+  ];
+}
+
+/** One line for a header: `Node v24.21.0 · linux x64 · AMD EPYC 7B13 · 2 cores · k6 v1.4.2 · ...`. */
+export function environmentLine(report: Report): string {
+  const e = report.environment;
+  return [
+    `Node ${e.node}`,
+    e.platform,
+    e.cpuModel,
+    `${e.cores} cores`,
+    `${e.totalMemoryGiB.toFixed(1)} GiB`,
+    `${e.loadGenerator.name} ${e.loadGenerator.version}`,
+    pinningText(e.pinning),
+  ].join(' · ');
+}

@@ -1,0 +1,135 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { pinned } from './pinning.js';
+
+export interface TargetAppOptions {
+  repoRoot: string;
+  cpus: string | null;
+  env: Record<string, string>;
+  startTimeoutMs?: number;
+}
+
+export class ProcessFailedError extends Error {
+  constructor(
+    message: string,
+    readonly lastLines: string[],
+  ) {
+    super(`${message}\n--- last lines of its output ---\n${lastLines.join('\n')}`);
+    this.name = 'ProcessFailedError';
+  }
+}
+
+const KEEP_LINES = 30;
+
+/** The built target app as a child process on an ephemeral loopback port. */
+export class TargetAppProcess {
+  readonly url: string;
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+    private readonly tail: string[],
+  ) {
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  lastLines(): string[] {
+    return [...this.tail];
+  }
+
+  static async start(options: TargetAppOptions): Promise<TargetAppProcess> {
+    const appDir = join(options.repoRoot, 'target-app');
+    const [command, args] = pinned(options.cpus, process.execPath, [
+      '--import',
+      './dist/telemetry/register.js',
+      'dist/main.js',
+    ]);
+    const child = spawn(command, args, {
+      cwd: appDir,
+      env: {
+        PATH: process.env.PATH,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const tail: string[] = [];
+    const remember = (line: string) => {
+      tail.push(line);
+      if (tail.length > KEEP_LINES) tail.shift();
+    };
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new ProcessFailedError('the target app did not start listening in time', tail));
+      }, options.startTimeoutMs ?? 30_000);
+      let partial = '';
+      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) {
+          remember(line);
+          if (!line.includes('looplab target app listening')) continue;
+          try {
+            const parsed = JSON.parse(line) as { port?: number };
+            clearTimeout(timer);
+            resolve(Number(parsed.port));
+          } catch {
+            // not JSON: keep waiting
+          }
+        }
+      });
+      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+        for (const line of chunk.split('\n')) if (line.trim()) remember(line);
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(
+          new ProcessFailedError(
+            `the target app exited during start-up (code ${code}, signal ${signal})`,
+            tail,
+          ),
+        );
+      });
+    });
+    const app = new TargetAppProcess(child, port, tail);
+    await app.waitReady();
+    return app;
+  }
+
+  private async waitReady(timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const response = await fetch(`${this.url}/readyz`);
+        if (response.status === 200) return;
+      } catch {
+        // not yet
+      }
+      if (Date.now() > deadline)
+        throw new ProcessFailedError('the target app never became ready', this.tail);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** Whether the process has died on its own (a crash mid-run). */
+  get exited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
+  /** SIGTERM (the app drains its tasks), SIGKILL if it is still there after the grace period. */
+  async stop(graceMs = 10_000): Promise<void> {
+    if (this.exited) return;
+    const exited = once(this.child, 'exit');
+    this.child.kill('SIGTERM');
+    const killer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(killer);
+  }
+}

@@ -1,0 +1,195 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../src/model.js';
+import { type CliResult, descendants, isAlive, runCli } from './support/cli.js';
+
+const SIZE_MS = 200;
+const FILES = ['raw.json', 'report.json', 'report.md', 'report.html', 'samples.csv'];
+
+/**
+ * The README's main job end to end: the real app, real vegeta on loopback, real metrics.
+ * Short durations; assertions are about direction, with margins for a noisy 2-core box.
+ */
+describe('looplab compare (real app, real load)', () => {
+  const out = mkdtempSync(join(tmpdir(), 'looplab-e2e-'));
+  const folder = join(out, 'e2e');
+  let run: CliResult;
+  let report: Report;
+
+  beforeAll(async () => {
+    run = await runCli([
+      'compare',
+      '--duration',
+      '8',
+      '--warmup',
+      '3',
+      '--size',
+      String(SIZE_MS),
+      '--out',
+      out,
+      '--run-id',
+      'e2e',
+      '--no-budgets',
+    ]);
+    if (run.code === 0)
+      report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8')) as Report;
+    else console.error(run.stdout, run.stderr);
+  }, 300_000);
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('exits 0, shows progress per strategy, and writes every report file', () => {
+    expect(run.code, run.stderr).toBe(0);
+    for (const strategy of ['async', 'blocking', 'pooled'])
+      expect(run.stdout).toContain(`${strategy}:`);
+    expect(run.stdout).toMatch(/\/ping p99/);
+    for (const file of FILES) expect(existsSync(join(folder, file)), file).toBe(true);
+  });
+
+  it('report.json records the config, the environment and every strategy', () => {
+    expect(report.schemaVersion).toBe(1);
+    expect(report.config).toMatchObject({
+      durationS: 8,
+      warmupS: 3,
+      workloadMs: SIZE_MS,
+      strategies: ['async', 'blocking', 'pooled'],
+    });
+    expect(report.environment.node).toMatch(/^v24\./);
+    expect(report.environment.loadGenerator).toEqual({ name: 'vegeta', version: '12.13.0' });
+    expect(report.environment.cores).toBeGreaterThanOrEqual(1);
+    expect(report.strategies.map((result) => result.strategy)).toEqual([
+      'async',
+      'blocking',
+      'pooled',
+    ]);
+    for (const result of report.strategies) {
+      expect(result.probe.errors, result.strategy).toBe(0);
+      expect(result.droppedIterations, result.strategy).toBe(0);
+      expect(result.probe.count).toBeGreaterThanOrEqual(8 * 50);
+    }
+    expect(
+      report.series.filter((point) => point.strategy === 'blocking').length,
+    ).toBeGreaterThanOrEqual(8);
+  });
+
+  it('blocking raises the probe p99 many times over async; pooled stays far below blocking', () => {
+    const [async, blocking, pooled] = report.strategies;
+    console.log(
+      'probe p99 ms:',
+      report.strategies
+        .map(
+          (result) =>
+            `${result.strategy}=${result.probe.p99.toFixed(1)} (lag max ${result.eventLoop.lagMaxMs.toFixed(1)})`,
+        )
+        .join(' '),
+    );
+    expect(blocking?.probe.p99).toBeGreaterThan(SIZE_MS * 0.5);
+    expect(blocking?.probe.p99).toBeGreaterThan((async?.probe.p99 ?? 0) * 5);
+    expect(pooled?.probe.p99).toBeLessThan((blocking?.probe.p99 ?? 0) / 3);
+    expect(report.verdict).toMatch(/pooled wins/);
+  });
+
+  it('max event-loop lag under blocking is about the workload length, and small under async', () => {
+    const [async, blocking] = report.strategies;
+    expect(blocking?.eventLoop.lagMaxMs).toBeGreaterThan(SIZE_MS * 0.8);
+    expect(blocking?.eventLoop.lagMaxMs).toBeLessThan(SIZE_MS * 2.5);
+    expect(async?.eventLoop.lagMaxMs).toBeLessThan(SIZE_MS * 0.5);
+    expect(blocking?.tasks.completed).toBeGreaterThanOrEqual(8 * 2 - 2);
+  });
+
+  it('`looplab report` rebuilds the same files from raw.json', async () => {
+    const before = readFileSync(join(folder, 'report.md'), 'utf8');
+    for (const file of FILES.slice(1)) rmSync(join(folder, file));
+    const rebuilt = await runCli(['report', folder, '--no-budgets']);
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    for (const file of FILES) expect(existsSync(join(folder, file)), file).toBe(true);
+    expect(readFileSync(join(folder, 'report.md'), 'utf8')).toBe(before);
+  });
+
+  it('budgets make it a CI gate: exit 3 when one is broken, 0 when all pass', async () => {
+    const strict = join(out, 'strict.json');
+    writeFileSync(
+      strict,
+      JSON.stringify({
+        budgets: [
+          {
+            name: 'blocking within 1.1x',
+            strategy: 'blocking',
+            metric: 'probe.p99',
+            maxRatio: 1.1,
+          },
+        ],
+      }),
+    );
+    const broken = await runCli(['report', folder, '--budgets', strict]);
+    expect(broken.code).toBe(3);
+    expect(broken.stdout).toMatch(/budget FAIL: blocking within 1\.1x/);
+
+    const lenient = join(out, 'lenient.json');
+    writeFileSync(
+      lenient,
+      JSON.stringify({
+        budgets: [
+          { name: 'blocking under 10 s', strategy: 'blocking', metric: 'probe.p99', maxMs: 10_000 },
+        ],
+      }),
+    );
+    const passing = await runCli(['report', folder, '--budgets', lenient]);
+    expect(passing.code, passing.stderr).toBe(0);
+    expect(passing.stdout).toMatch(/budget PASS: blocking under 10 s/);
+  });
+
+  it('`looplab diff` compares two runs strategy by strategy', async () => {
+    const diff = await runCli(['diff', folder, folder]);
+    expect(diff.code, diff.stderr).toBe(0);
+    for (const strategy of ['async', 'blocking', 'pooled'])
+      expect(diff.stdout).toContain(`## ${strategy}`);
+    expect(diff.stdout).toMatch(/\| probe p99 \(ms\) \| [\d.]+ \| [\d.]+ \| 1\.00× \|/);
+  });
+});
+
+describe('looplab compare and bad input / interruption', () => {
+  it('rejects bad flags with a clear message and exit code 1 or 2', async () => {
+    const bad = await runCli(['compare', '--strategies', 'async,threads', '--no-budgets']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/unknown: threads/);
+    const missing = await runCli(['report', join(tmpdir(), 'no-such-run-folder')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/raw\.json not found/);
+  });
+
+  it('Ctrl-C stops the run cleanly: exit 130, no process left behind', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'looplab-int-'));
+    const run = runCli([
+      'compare',
+      '--duration',
+      '60',
+      '--warmup',
+      '0',
+      '--strategies',
+      'blocking',
+      '--out',
+      out,
+      '--no-budgets',
+    ]);
+    const pid = run.child.pid as number;
+    let spawned: number[] = [];
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      spawned = descendants(pid);
+      // The app and two vegeta attack/encode pairs.
+      if (spawned.length >= 5) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(spawned.length).toBeGreaterThanOrEqual(5);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    run.child.kill('SIGINT');
+    const result = await run;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toMatch(/interrupted/);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(spawned.filter(isAlive)).toEqual([]);
+    rmSync(out, { recursive: true, force: true });
+  });
+});
