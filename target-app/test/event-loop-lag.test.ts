@@ -6,7 +6,9 @@ const BLOCK_MS = 300;
 const TOLERANCE_MS = BLOCK_MS * 0.05 + 2;
 
 function windowMaxMs(exposition: string): number {
-  return (sampleValue(exposition, 'nodejs_eventloop_delay_window_max_seconds') ?? Number.NaN) * 1000;
+  return (
+    (sampleValue(exposition, 'nodejs_eventloop_delay_window_max_seconds') ?? Number.NaN) * 1000
+  );
 }
 
 /** Samples in the cumulative delay histogram above 200 ms. */
@@ -22,7 +24,8 @@ async function quietWindow(app: AppProcess): Promise<string> {
   for (;;) {
     const exposition = await scrape(app.url);
     if (windowMaxMs(exposition) < 20) return exposition;
-    if (Date.now() > deadline) throw new Error(`event loop never went quiet: window max ${windowMaxMs(exposition)} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`event loop never went quiet: window max ${windowMaxMs(exposition)} ms`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -35,7 +38,10 @@ describe('event-loop delay metrics measure what actually happened to the loop', 
     // Warm up both paths so JIT compilation does not add to the measured block.
     for (const strategy of ['blocking', 'pooled']) {
       for (let i = 0; i < 3; i++) {
-        const accepted = await postJson<{ id: string }>(`${app.url}/background/${strategy}`, { workload: 'sleep', ms: 1 });
+        const accepted = await postJson<{ id: string }>(`${app.url}/background/${strategy}`, {
+          workload: 'sleep',
+          ms: 1,
+        });
         await waitForTask(app.url, accepted.body.id);
       }
     }
@@ -46,7 +52,10 @@ describe('event-loop delay metrics measure what actually happened to the loop', 
 
   it(`a ${BLOCK_MS} ms block on a pool worker does not move the max delay`, async () => {
     const before = await quietWindow(app);
-    const accepted = await postJson<{ id: string }>(`${app.url}/background/pooled`, { workload: 'sleep', ms: BLOCK_MS });
+    const accepted = await postJson<{ id: string }>(`${app.url}/background/pooled`, {
+      workload: 'sleep',
+      ms: BLOCK_MS,
+    });
     const task = await waitForTask(app.url, accepted.body.id);
     expect(task.run_ms).toBeGreaterThanOrEqual(BLOCK_MS - 1);
     const after = await scrape(app.url);
@@ -57,7 +66,10 @@ describe('event-loop delay metrics measure what actually happened to the loop', 
 
   it(`a ${BLOCK_MS} ms synchronous block on the main thread reads as max delay ${BLOCK_MS} ms ± ${TOLERANCE_MS} ms in the next scrape`, async () => {
     const before = await quietWindow(app);
-    const accepted = await postJson<{ id: string }>(`${app.url}/background/blocking`, { workload: 'sleep', ms: BLOCK_MS });
+    const accepted = await postJson<{ id: string }>(`${app.url}/background/blocking`, {
+      workload: 'sleep',
+      ms: BLOCK_MS,
+    });
     await waitForTask(app.url, accepted.body.id);
     const after = await scrape(app.url);
     console.log(`blocking ${BLOCK_MS} ms → window max ${windowMaxMs(after).toFixed(2)} ms`);
@@ -67,10 +79,17 @@ describe('event-loop delay metrics measure what actually happened to the loop', 
   });
 
   it('utilization is a counter of active seconds that only grows', async () => {
-    const first = sampleValue(await scrape(app.url), 'nodejs_eventloop_utilization_active_seconds_total') ?? Number.NaN;
-    const accepted = await postJson<{ id: string }>(`${app.url}/background/blocking`, { workload: 'cpu', ms: 200 });
+    const first =
+      sampleValue(await scrape(app.url), 'nodejs_eventloop_utilization_active_seconds_total') ??
+      Number.NaN;
+    const accepted = await postJson<{ id: string }>(`${app.url}/background/blocking`, {
+      workload: 'cpu',
+      ms: 200,
+    });
     await waitForTask(app.url, accepted.body.id);
-    const second = sampleValue(await scrape(app.url), 'nodejs_eventloop_utilization_active_seconds_total') ?? Number.NaN;
+    const second =
+      sampleValue(await scrape(app.url), 'nodejs_eventloop_utilization_active_seconds_total') ??
+      Number.NaN;
     expect(second - first).toBeGreaterThanOrEqual(0.19);
   });
 });

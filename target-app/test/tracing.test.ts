@@ -25,8 +25,11 @@ function startCollector(): Promise<{ server: Server; url: string; spans: OtlpSpa
     });
     request.on('end', () => {
       if (request.url === '/v1/traces') {
-        const payload = JSON.parse(body) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: OtlpSpan[] }> }> };
-        for (const resource of payload.resourceSpans) for (const scope of resource.scopeSpans) spans.push(...scope.spans);
+        const payload = JSON.parse(body) as {
+          resourceSpans: Array<{ scopeSpans: Array<{ spans: OtlpSpan[] }> }>;
+        };
+        for (const resource of payload.resourceSpans)
+          for (const scope of resource.scopeSpans) spans.push(...scope.spans);
       }
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
@@ -58,18 +61,29 @@ describe('OpenTelemetry traces', () => {
 
   for (const strategy of ['blocking', 'pooled'] as const) {
     it(`exports a ${strategy} task span over OTLP, linked to the request that enqueued it`, async () => {
-      const accepted = await postJson<{ id: string }>(`${app.url}/background/${strategy}`, { workload: 'cpu', ms: 20 });
+      const accepted = await postJson<{ id: string }>(`${app.url}/background/${strategy}`, {
+        workload: 'cpu',
+        ms: 20,
+      });
       await waitForTask(app.url, accepted.body.id);
       const taskSpan = await expect
         .poll(() =>
           collector.spans.find((span) =>
-            span.attributes?.some((attribute) => attribute.key === 'looplab.task.id' && attribute.value.stringValue === accepted.body.id),
+            span.attributes?.some(
+              (attribute) =>
+                attribute.key === 'looplab.task.id' &&
+                attribute.value.stringValue === accepted.body.id,
+            ),
           ),
         )
         .toBeDefined()
         .then(() =>
           collector.spans.find((span) =>
-            span.attributes?.some((attribute) => attribute.key === 'looplab.task.id' && attribute.value.stringValue === accepted.body.id),
+            span.attributes?.some(
+              (attribute) =>
+                attribute.key === 'looplab.task.id' &&
+                attribute.value.stringValue === accepted.body.id,
+            ),
           ),
         );
       expect(taskSpan?.name).toBe(`task ${strategy} cpu`);
@@ -87,7 +101,9 @@ describe('OpenTelemetry traces', () => {
       expect(serverSpan?.name).toContain(`/background/${strategy}`);
 
       // The task's log line carries the task span's trace id.
-      const log = app.logs.find((line) => line.msg === 'task done' && line.task_id === accepted.body.id);
+      const log = app.logs.find(
+        (line) => line.msg === 'task done' && line.task_id === accepted.body.id,
+      );
       expect(log?.trace_id).toBe(taskSpan?.traceId);
     });
   }
@@ -99,10 +115,15 @@ describe('OpenTelemetry traces', () => {
       .toBeDefined()
       .then(() => collector.spans.find((span) => span.kind === 2 && span.name.includes('/ping')));
     await expect
-      .poll(() => collector.spans.filter((span) => span.traceId === server?.traceId).map((span) => span.name))
+      .poll(() =>
+        collector.spans.filter((span) => span.traceId === server?.traceId).map((span) => span.name),
+      )
       .toSatisfy((names: string[]) => {
         console.log('spans of one /ping trace:', names);
-        return names.some((name) => /ProbeController|ping/i.test(name) && !name.startsWith('GET')) && names.some((name) => /fastify|handler/i.test(name));
+        return (
+          names.some((name) => /ProbeController|ping/i.test(name) && !name.startsWith('GET')) &&
+          names.some((name) => /fastify|handler/i.test(name))
+        );
       });
   });
 });
@@ -110,7 +131,10 @@ describe('OpenTelemetry traces', () => {
 describe('without OTEL_EXPORTER_OTLP_ENDPOINT', () => {
   it('exports nothing and says nothing about it, while logs still carry trace ids', async () => {
     const app = await startApp({ LOG_LEVEL: 'debug' });
-    const accepted = await postJson<{ id: string }>(`${app.url}/background/pooled`, { workload: 'cpu', ms: 5 });
+    const accepted = await postJson<{ id: string }>(`${app.url}/background/pooled`, {
+      workload: 'cpu',
+      ms: 5,
+    });
     await waitForTask(app.url, accepted.body.id);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await app.stop()).toBe(0);
