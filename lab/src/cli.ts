@@ -119,6 +119,30 @@ program
   .option('--budgets <file>', 'budget file (exit 3 when one is broken)', DEFAULT_BUDGETS)
   .option('--no-budgets', 'do not check budgets')
   .option('--no-pin', 'do not pin the app and the load generator to different cores')
+  .addOption(
+    new Option(
+      '--target-url <url>',
+      'drive an app that is already running (e.g. the compose stack) instead of starting one per strategy',
+    ),
+  )
+  .addOption(
+    new Option(
+      '--metrics-port <port>',
+      'serve client-side metrics for Prometheus on this port while running (0: any free port)',
+    ).argParser(nonNegativeInt('metrics-port', 65535)),
+  )
+  .addOption(new Option('--metrics-host <host>', 'address for --metrics-port').default('127.0.0.1'))
+  .addOption(
+    new Option(
+      '--metrics-linger <seconds>',
+      'keep serving client metrics this long after the run (a last scrape)',
+    )
+      .default(5)
+      .argParser(nonNegativeInt('metrics-linger', 600)),
+  )
+  .addOption(
+    new Option('--testid <id>', 'testid label on the client-side metrics (default: the run id)'),
+  )
   .action(async (flags: CompareFlags & { budgets: string | false }) => {
     const budgets = budgetsFrom(flags.budgets);
     const written = await runCompareCommand(REPO_ROOT, flags, budgets);

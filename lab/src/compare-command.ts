@@ -2,11 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Listr } from 'listr2';
-import { findVegeta, type VegetaBinary } from './load/vegeta.js';
+import { assertLoopbackUrl, findVegeta, type VegetaBinary } from './load/vegeta.js';
 import type { Budget, RawRun, RawStrategyRun, RunConfig, Strategy } from './model.js';
 import { summarizeRun } from './report/build-report.js';
 import { formatMs } from './report/format.js';
 import { saveRawRun, type WrittenReport, writeReportFolder } from './report/report-folder.js';
+import { ClientMetrics } from './run/client-metrics.js';
 import { describeEnvironment, type LiveStatus, runStrategy } from './run/compare.js';
 import { choosePinning, type Pinning } from './run/pinning.js';
 
@@ -23,6 +24,11 @@ export interface CompareFlags {
   out: string;
   runId?: string;
   pin: boolean;
+  targetUrl?: string;
+  metricsPort?: number;
+  metricsHost: string;
+  metricsLinger: number;
+  testid?: string;
 }
 
 interface Context {
@@ -55,8 +61,9 @@ export async function runCompareCommand(
   flags: CompareFlags,
   budgets: Budget[],
 ): Promise<WrittenReport> {
+  const runId = flags.runId ?? defaultRunId();
   const config: RunConfig = {
-    runId: flags.runId ?? defaultRunId(),
+    runId,
     strategies: flags.strategies,
     durationS: flags.duration,
     warmupS: flags.warmup,
@@ -66,7 +73,18 @@ export async function runCompareCommand(
     workloadMs: flags.size,
     poolSize: flags.poolSize ?? Math.max(1, availableParallelism() - 1),
     timeoutS: flags.timeout,
+    testid: flags.testid ?? runId,
+    targetUrl: flags.targetUrl ?? null,
   };
+  if (config.targetUrl) assertLoopbackUrl(config.targetUrl);
+  const clientMetrics =
+    flags.metricsPort === undefined ? undefined : new ClientMetrics(config.testid);
+  if (clientMetrics && flags.metricsPort !== undefined) {
+    const port = await clientMetrics.listen(flags.metricsPort, flags.metricsHost);
+    console.log(
+      `client metrics for Prometheus: http://${flags.metricsHost}:${port}/metrics (testid ${config.testid})`,
+    );
+  }
   const pinning: Pinning = flags.pin ? choosePinning() : { app: null, load: null };
   const folder = resolve(flags.out, config.runId);
   const startedAt = new Date().toISOString();
@@ -102,6 +120,8 @@ export async function runCompareCommand(
               vegeta: ctx.vegeta as VegetaBinary,
               pinning,
               signal: abort.signal,
+              clientMetrics,
+              targetUrl: config.targetUrl ?? undefined,
               onStatus: (status) => {
                 // Without a terminal every update is a new log line: one every 5 s is plenty.
                 if (!interactive && status.phase === 'measuring' && Date.now() - lastPrinted < 5000)
@@ -151,6 +171,12 @@ export async function runCompareCommand(
     for (const file of Object.values(written.files)) console.log(`  ${file}`);
     return written;
   } finally {
+    if (clientMetrics && !abort.signal.aborted && flags.metricsLinger > 0) {
+      // Let Prometheus take a last scrape of the final counters before the endpoint goes away.
+      console.log(`keeping client metrics up for ${flags.metricsLinger} s for a last scrape…`);
+      await new Promise((resolve) => setTimeout(resolve, flags.metricsLinger * 1000));
+    }
+    await clientMetrics?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

@@ -26,6 +26,10 @@ export interface RunConfig {
   poolSize: number;
   /** Client timeout per request, seconds. */
   timeoutS: number;
+  /** Label on every client-side metric exported to Prometheus (defaults to the run id). */
+  testid: string;
+  /** The app under test when it was already running (compose); null when the runner started it. */
+  targetUrl: string | null;
 }
 
 export interface Environment {

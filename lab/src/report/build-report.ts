@@ -93,9 +93,13 @@ export function summarizeRun(run: RawStrategyRun): Omit<StrategyResult, 'ratios'
 }
 
 /** Per second: client-side probe percentiles next to what the app's metrics said. */
-function seriesOf(run: RawStrategyRun): SeriesPoint[] {
-  const seconds = Math.max(1, Math.ceil(run.elapsedMs / 1000));
-  const probes = perSecond(run.requests, 'probe', seconds);
+function seriesOf(run: RawStrategyRun, probeRate: number): SeriesPoint[] {
+  // One point per second of sending; answers that arrive after the end belong to the last second.
+  const probes = perSecond(
+    run.requests,
+    'probe',
+    Math.max(1, Math.round(run.expected.probe / probeRate)),
+  );
   return probes.map((window, index) => {
     const from = index * 1000;
     const to = from + 1000;
@@ -154,7 +158,7 @@ export function buildReport(
     environment: raw.environment,
     baseline: BASELINE_STRATEGY,
     strategies,
-    series: raw.runs.flatMap(seriesOf),
+    series: raw.runs.flatMap((run) => seriesOf(run, raw.config.probeRate)),
     verdict: writeVerdict(strategies, BASELINE_STRATEGY),
     budgets: evaluateBudgets(budgets, strategies, BASELINE_STRATEGY),
   };

@@ -5,13 +5,15 @@ import type {
   MetricsSample,
   RawStrategyRun,
   RequestRecord,
+  Role,
   RunConfig,
   Strategy,
 } from '../model.js';
 import { percentile, sortNumbers } from '../stats/percentiles.js';
+import type { ClientMetrics } from './client-metrics.js';
 import { MetricsSampler } from './metrics-sampler.js';
 import type { Pinning } from './pinning.js';
-import { TargetAppProcess } from './target-app-process.js';
+import { type AppUnderTest, ExternalApp, TargetAppProcess } from './target-app-process.js';
 
 export interface LiveStatus {
   strategy: Strategy;
@@ -33,9 +35,14 @@ export interface StrategyRunContext {
   pinning: Pinning;
   signal: AbortSignal;
   onStatus: (status: LiveStatus) => void;
+  /** Exports client-side metrics for Prometheus while the run goes on (--metrics-port). */
+  clientMetrics?: ClientMetrics | undefined;
+  /** Drive an app that is already running (compose) instead of starting one per strategy. */
+  targetUrl?: string | undefined;
 }
 
 const LIVE_WINDOW_MS = 5000;
+const ROLES: readonly Role[] = ['probe', 'trigger'];
 
 export function describeEnvironment(vegeta: VegetaBinary, pinning: Pinning): Environment {
   return {
@@ -63,40 +70,41 @@ function triggerRequest(
   };
 }
 
+function rateOf(config: RunConfig, role: Role): number {
+  return role === 'probe' ? config.probeRate : config.triggerRate;
+}
+
+/** Probe and trigger attacks side by side, in the order of ROLES. */
 function startLoad(
   ctx: StrategyRunContext,
-  app: TargetAppProcess,
+  app: AppUnderTest,
   strategy: Strategy,
   durationS: number,
   phaseStart: number,
 ): Attack[] {
-  const common = {
-    vegeta: ctx.vegeta.path,
-    durationS,
-    timeoutS: ctx.config.timeoutS,
-    phaseStart,
-    cpuList: ctx.pinning.load,
-  };
   const trigger = triggerRequest(strategy, ctx.config, app.url);
-  return [
-    runAttack({ ...common, role: 'probe', url: `${app.url}/ping`, ratePerS: ctx.config.probeRate }),
+  const attacks = ROLES.map((role) =>
     runAttack({
-      ...common,
-      role: 'trigger',
-      url: trigger.url,
-      body: trigger.body,
-      ratePerS: ctx.config.triggerRate,
+      vegeta: ctx.vegeta.path,
+      role,
+      url: role === 'probe' ? `${app.url}/ping` : trigger.url,
+      body: role === 'probe' ? undefined : trigger.body,
+      ratePerS: rateOf(ctx.config, role),
+      durationS,
+      timeoutS: ctx.config.timeoutS,
+      phaseStart,
+      cpuList: ctx.pinning.load,
     }),
-  ];
-}
-
-async function stopAll(attacks: Attack[]): Promise<void> {
-  await Promise.all(attacks.map((attack) => attack.stop()));
+  );
+  const metrics = ctx.clientMetrics;
+  if (metrics)
+    for (const attack of attacks) attack.onRecord((record) => metrics.record(strategy, record));
+  return attacks;
 }
 
 /** Runs attacks to completion, or stops them when the run is aborted (Ctrl-C). */
 async function awaitAttacks(attacks: Attack[], signal: AbortSignal): Promise<RequestRecord[][]> {
-  const onAbort = () => void stopAll(attacks);
+  const onAbort = () => void Promise.all(attacks.map((attack) => attack.stop()));
   signal.addEventListener('abort', onAbort, { once: true });
   try {
     return await Promise.all(attacks.map((attack) => attack.done));
@@ -105,11 +113,63 @@ async function awaitAttacks(attacks: Attack[], signal: AbortSignal): Promise<Req
   }
 }
 
+/** One phase (warm-up or measure): the attacks, a 1 s ticker, and the client metrics' phase marker. */
+async function runPhase(
+  ctx: StrategyRunContext,
+  strategy: Strategy,
+  phase: 'warmup' | 'measure',
+  durationS: number,
+  attacks: Attack[],
+  onTick: (elapsedS: number) => void,
+): Promise<RequestRecord[][]> {
+  const { config, clientMetrics } = ctx;
+  const started = Date.now();
+  clientMetrics?.startPhase(strategy, phase, {
+    probe: config.probeRate,
+    trigger: config.triggerRate,
+  });
+  const ticker = setInterval(() => {
+    const elapsedS = Math.min(durationS, (Date.now() - started) / 1000);
+    ROLES.forEach((role, index) => {
+      const scheduled = Math.floor(rateOf(config, role) * elapsedS);
+      clientMetrics?.updateInFlight(strategy, role, scheduled, attacks[index]?.records.length ?? 0);
+    });
+    onTick(elapsedS);
+  }, 1000);
+  try {
+    const results = await awaitAttacks(attacks, ctx.signal);
+    const dropped = (index: number) =>
+      Math.max(
+        0,
+        expectedRequests(rateOf(config, ROLES[index] as Role), durationS) -
+          (results[index]?.length ?? 0),
+      );
+    clientMetrics?.endPhase(strategy, phase, { probe: dropped(0), trigger: dropped(1) });
+    return results;
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
 function liveProbeP99(records: RequestRecord[], nowT: number): number {
   const recent = records.filter(
     (record) => record.role === 'probe' && record.t + record.latencyMs >= nowT - LIVE_WINDOW_MS,
   );
   return percentile(sortNumbers(recent.map((record) => record.latencyMs)), 0.99);
+}
+
+function startApp(ctx: StrategyRunContext): Promise<AppUnderTest> {
+  if (ctx.targetUrl) return ExternalApp.connect(ctx.targetUrl);
+  return TargetAppProcess.start({
+    repoRoot: ctx.repoRoot,
+    cpus: ctx.pinning.app,
+    env: {
+      LOOPLAB_POOL_SIZE: String(ctx.config.poolSize),
+      // Sampled every second: a 2 s window sees every stall exactly once or twice.
+      LOOPLAB_EVENT_LOOP_WINDOW_S: '2',
+      LOOPLAB_DRAIN_TIMEOUT_MS: '2000',
+    },
+  });
 }
 
 /**
@@ -134,34 +194,13 @@ export async function runStrategy(
       ...patch,
     });
   status({ phase: 'starting' });
-  const app = await TargetAppProcess.start({
-    repoRoot: ctx.repoRoot,
-    cpus: ctx.pinning.app,
-    env: {
-      LOOPLAB_POOL_SIZE: String(config.poolSize),
-      // Sampled every second: a 2 s window sees every stall exactly once or twice.
-      LOOPLAB_EVENT_LOOP_WINDOW_S: '2',
-      LOOPLAB_DRAIN_TIMEOUT_MS: '2000',
-    },
-  });
+  const app = await startApp(ctx);
   try {
     if (config.warmupS > 0) {
-      const warmStart = Date.now();
-      const warmup = startLoad(ctx, app, strategy, config.warmupS, warmStart);
-      const ticker = setInterval(
-        () =>
-          status({
-            phase: 'warm-up',
-            elapsedS: (Date.now() - warmStart) / 1000,
-            totalS: config.warmupS,
-          }),
-        1000,
+      const warmup = startLoad(ctx, app, strategy, config.warmupS, Date.now());
+      await runPhase(ctx, strategy, 'warmup', config.warmupS, warmup, (elapsedS) =>
+        status({ phase: 'warm-up', elapsedS, totalS: config.warmupS }),
       );
-      try {
-        await awaitAttacks(warmup, signal);
-      } finally {
-        clearInterval(ticker);
-      }
     }
     if (signal.aborted) throw new Error('aborted');
 
@@ -177,23 +216,24 @@ export async function runStrategy(
     });
     sampler.start();
     const attacks = startLoad(ctx, app, strategy, config.durationS, phaseStart);
-    const ticker = setInterval(() => {
-      const records = attacks.flatMap((attack) => attack.records);
-      status({
-        phase: 'measuring',
-        elapsedS: (Date.now() - phaseStart) / 1000,
-        probeP99Ms: liveProbeP99(records, Date.now() - phaseStart),
-        lagMaxMs: lastSample?.lagWindowMaxMs ?? Number.NaN,
-        tasksDone: lastSample?.tasksDone ?? 0,
-        errors: records.filter((record) => record.status === 0 || record.status >= 500).length,
-      });
-    }, 1000);
-    let results: RequestRecord[][];
-    try {
-      results = await awaitAttacks(attacks, signal);
-    } finally {
-      clearInterval(ticker);
-    }
+    const results = await runPhase(
+      ctx,
+      strategy,
+      'measure',
+      config.durationS,
+      attacks,
+      (elapsedS) => {
+        const records = attacks.flatMap((attack) => attack.records);
+        status({
+          phase: 'measuring',
+          elapsedS,
+          probeP99Ms: liveProbeP99(records, Date.now() - phaseStart),
+          lagMaxMs: lastSample?.lagWindowMaxMs ?? Number.NaN,
+          tasksDone: lastSample?.tasksDone ?? 0,
+          errors: records.filter((record) => record.status === 0 || record.status >= 500).length,
+        });
+      },
+    );
     const elapsedMs = Date.now() - phaseStart;
     const samples = await sampler.stop();
     if (signal.aborted) throw new Error('aborted');

@@ -22,8 +22,54 @@ export class ProcessFailedError extends Error {
 
 const KEEP_LINES = 30;
 
+/** The app a run drives: one this runner started, or one already running (compose). */
+export interface AppUnderTest {
+  readonly url: string;
+  readonly exited: boolean;
+  lastLines(): string[];
+  stop(): Promise<void>;
+}
+
+async function waitUntilReady(
+  url: string,
+  timeoutMs: number,
+  lastLines: () => string[],
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const response = await fetch(`${url}/readyz`);
+      if (response.status === 200) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) {
+      throw new ProcessFailedError(`the target app at ${url} never became ready`, lastLines());
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** An app someone else started and stops (the compose stack's): the runner only waits for it. */
+export class ExternalApp implements AppUnderTest {
+  readonly exited = false;
+  private constructor(readonly url: string) {}
+
+  static async connect(url: string, timeoutMs = 30_000): Promise<ExternalApp> {
+    const app = new ExternalApp(url.replace(/\/+$/, ''));
+    await waitUntilReady(app.url, timeoutMs, () => []);
+    return app;
+  }
+
+  lastLines(): string[] {
+    return [];
+  }
+
+  async stop(): Promise<void> {}
+}
+
 /** The built target app as a child process on an ephemeral loopback port. */
-export class TargetAppProcess {
+export class TargetAppProcess implements AppUnderTest {
   readonly url: string;
   private constructor(
     private readonly child: ChildProcess,
@@ -103,19 +149,8 @@ export class TargetAppProcess {
     return app;
   }
 
-  private async waitReady(timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        const response = await fetch(`${this.url}/readyz`);
-        if (response.status === 200) return;
-      } catch {
-        // not yet
-      }
-      if (Date.now() > deadline)
-        throw new ProcessFailedError('the target app never became ready', this.tail);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+  private waitReady(timeoutMs = 15_000): Promise<void> {
+    return waitUntilReady(this.url, timeoutMs, () => this.tail);
   }
 
   /** Whether the process has died on its own (a crash mid-run). */
