@@ -17,9 +17,10 @@ describe('looplab compare (real app, real load)', () => {
   const folder = join(out, 'e2e');
   let run: CliResult;
   let report: Report;
+  let liveMetrics = '';
 
   beforeAll(async () => {
-    run = await runCli([
+    const running = runCli([
       'compare',
       '--duration',
       '8',
@@ -32,7 +33,27 @@ describe('looplab compare (real app, real load)', () => {
       '--run-id',
       'e2e',
       '--no-budgets',
+      '--metrics-port',
+      '0',
+      '--metrics-linger',
+      '0',
     ]);
+    // Scrape the client-side metrics endpoint while the run is going, as Prometheus would.
+    let stdout = '';
+    running.child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const scraped = (async () => {
+      while (!/client metrics for Prometheus: (\S+)/.test(stdout))
+        await new Promise((r) => setTimeout(r, 100));
+      const url = (
+        /client metrics for Prometheus: (\S+)/.exec(stdout) as RegExpExecArray
+      )[1] as string;
+      await new Promise((resolve) => setTimeout(resolve, 9000));
+      liveMetrics = await (await fetch(url)).text();
+    })();
+    run = await running;
+    await scraped.catch(() => undefined);
     if (run.code === 0)
       report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8')) as Report;
     else console.error(run.stdout, run.stderr);
@@ -45,6 +66,18 @@ describe('looplab compare (real app, real load)', () => {
       expect(run.stdout).toContain(`${strategy}:`);
     expect(run.stdout).toMatch(/\/ping p99/);
     for (const file of FILES) expect(existsSync(join(folder, file)), file).toBe(true);
+  });
+
+  it('serves client-side metrics for Prometheus while it runs, labelled with the testid', () => {
+    expect(liveMetrics).toMatch(
+      /^looplab_run_phase\{testid="e2e",strategy="(async|blocking)",phase="(warmup|measure)"\} 1$/m,
+    );
+    expect(liveMetrics).toMatch(
+      /^looplab_client_requests_total\{testid="e2e",strategy="async",role="probe",status="200"\} \d+/m,
+    );
+    expect(liveMetrics).toMatch(
+      /^looplab_client_request_duration_seconds_bucket\{le="0.005",testid="e2e",strategy="async",role="probe"\} \d+/m,
+    );
   });
 
   it('report.json records the config, the environment and every strategy', () => {

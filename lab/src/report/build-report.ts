@@ -135,7 +135,8 @@ function seriesOf(run: RawStrategyRun, probeRate: number): SeriesPoint[] {
 export function buildReport(
   raw: RawRun,
   budgets: Budget[],
-  createdAt = new Date().toISOString(),
+  // The run's own date, so a report rebuilt from raw.json is identical to the first one.
+  createdAt = raw.finishedAt,
 ): Report {
   const partial = raw.runs.map(summarizeRun);
   const base = partial.find((result) => result.strategy === BASELINE_STRATEGY);

@@ -248,7 +248,7 @@ describe('saveRawRun / readRawRun', () => {
     saveRawRun(runFolder, raw);
     const rebuilt = writeReportFolder(runFolder, readRawRun(runFolder), BUDGETS);
 
-    expect(rebuilt.report.createdAt).toBe('2026-02-01T10:05:00.000Z');
+    expect(rebuilt.report.createdAt).toBe('2026-02-01T10:00:10.000Z');
     for (const file of ['markdown', 'json', 'csv', 'html'] as const) {
       expect(readFileSync(rebuilt.files[file], 'utf8')).toBe(
         readFileSync(direct.files[file], 'utf8'),
