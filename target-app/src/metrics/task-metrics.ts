@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { BackgroundStrategy, TaskOutcome } from '../tasks/task.js';
 import type { WorkloadKind } from '../tasks/workloads.js';
-import { LATENCY_BUCKETS_SECONDS } from './buckets.js';
+import { TASK_DURATION_BUCKETS_SECONDS } from './buckets.js';
 
 type StrategyLabels = 'strategy' | 'workload';
 
@@ -24,14 +24,14 @@ export class TaskMetrics {
       name: 'looplab_task_wait_seconds',
       help: 'Time a background task waited between being accepted and starting to run.',
       labelNames: ['strategy', 'workload'],
-      buckets: LATENCY_BUCKETS_SECONDS,
+      buckets: TASK_DURATION_BUCKETS_SECONDS,
       registers: [registry],
     });
     this.run = new Histogram({
       name: 'looplab_task_run_seconds',
       help: 'Time a background task spent running its workload.',
       labelNames: ['strategy', 'workload'],
-      buckets: LATENCY_BUCKETS_SECONDS,
+      buckets: TASK_DURATION_BUCKETS_SECONDS,
       registers: [registry],
     });
     this.outcomes = new Counter({
