@@ -1,10 +1,20 @@
 #!/usr/bin/env node
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import {
+  addLoadOptions,
+  applyScenario,
+  nonNegativeInt,
+  positiveInt,
+  SCENARIOS,
+  type ScenarioName,
+  strategyList,
+} from './cli-options.js';
 import { type CompareFlags, runCompareCommand } from './compare-command.js';
-import { STRATEGIES, type Strategy } from './model.js';
+import { STRATEGIES } from './model.js';
 import { printBudgetSummary } from './print.js';
+import { type RampFlags, runRampCommand } from './ramp-command.js';
 import { loadBudgets } from './report/budgets.js';
 import { buildReport } from './report/build-report.js';
 import { renderDiff } from './report/diff.js';
@@ -15,37 +25,6 @@ const DEFAULT_BUDGETS = resolve(REPO_ROOT, 'looplab.budgets.json');
 
 /** Exit codes: 0 ok, 1 error, 2 bad usage (commander), 3 a budget was broken, 130 interrupted. */
 export const EXIT_BUDGET_BROKEN = 3;
-
-function positiveInt(name: string, max: number) {
-  return (value: string): number => {
-    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
-      throw new InvalidArgumentError(`${name} must be an integer between 1 and ${max}`);
-    }
-    return Number(value);
-  };
-}
-
-function nonNegativeInt(name: string, max: number) {
-  return (value: string): number => {
-    if (!/^\d+$/.test(value) || Number(value) > max)
-      throw new InvalidArgumentError(`${name} must be an integer between 0 and ${max}`);
-    return Number(value);
-  };
-}
-
-function strategyList(value: string): Strategy[] {
-  const list = value
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
-  const unknown = list.filter((item) => !STRATEGIES.includes(item as Strategy));
-  if (list.length === 0 || unknown.length > 0) {
-    throw new InvalidArgumentError(
-      `expected a comma-separated list of ${STRATEGIES.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`,
-    );
-  }
-  return [...new Set(list as Strategy[])];
-}
 
 function budgetsFrom(path: string | false): ReturnType<typeof loadBudgets> {
   if (path === false) return [];
@@ -63,25 +42,23 @@ const program = new Command()
   )
   .showHelpAfterError();
 
-program
-  .command('compare')
-  .description(
-    'start the target app, drive every strategy with the same open-model load (vegeta), and write a report folder',
-  )
+addLoadOptions(
+  program
+    .command('compare')
+    .description(
+      'start the target app, drive every strategy with the same open-model load (vegeta), and write a report folder',
+    ),
+  'measured seconds per strategy',
+)
   .addOption(
-    new Option('-d, --duration <seconds>', 'measured seconds per strategy')
-      .default(30)
-      .argParser(positiveInt('duration', 3600)),
-  )
-  .addOption(
-    new Option('-w, --warmup <seconds>', 'warm-up seconds per strategy (not measured)')
-      .default(5)
-      .argParser(nonNegativeInt('warmup', 600)),
-  )
-  .addOption(
-    new Option('--probe-rate <rps>', 'GET /ping requests per second')
-      .default(50)
-      .argParser(positiveInt('probe-rate', 5000)),
+    new Option(
+      '--scenario <name>',
+      `preset durations: ${Object.entries(SCENARIOS)
+        .map(([name, s]) => `${name} (${s.warmup}+${s.duration} s)`)
+        .join(', ')}; explicit flags win`,
+    )
+      .choices(Object.keys(SCENARIOS))
+      .default('compare'),
   )
   .addOption(
     new Option('--trigger-rate <rps>', 'background jobs (or /async calls) per second')
@@ -89,36 +66,15 @@ program
       .argParser(positiveInt('trigger-rate', 1000)),
   )
   .addOption(
-    new Option('--workload <kind>', 'workload of each job')
-      .choices(['cpu', 'sleep', 'hash'])
-      .default('cpu'),
-  )
-  .addOption(
-    new Option('--size <ms>', 'length of each job in ms (the /async wait for async)')
-      .default(200)
-      .argParser(positiveInt('size', 10_000)),
-  )
-  .addOption(
     new Option(
-      '--pool-size <threads>',
-      'worker threads in the pool (default: cores - 1, at least 1)',
-    ).argParser(positiveInt('pool-size', 256)),
-  )
-  .addOption(
-    new Option('-s, --strategies <list>', 'comma-separated strategies to run')
+      '-s, --strategies <list>',
+      `comma-separated strategies to run (${STRATEGIES.join(', ')})`,
+    )
       .default(['async', 'blocking', 'pooled'], 'async,blocking,pooled')
       .argParser(strategyList),
   )
-  .addOption(
-    new Option('--timeout <seconds>', 'client timeout per request')
-      .default(10)
-      .argParser(positiveInt('timeout', 600)),
-  )
-  .addOption(new Option('-o, --out <folder>', 'parent folder of the run folder').default('reports'))
-  .addOption(new Option('--run-id <id>', 'name of the run folder (default: a timestamp)'))
   .option('--budgets <file>', 'budget file (exit 3 when one is broken)', DEFAULT_BUDGETS)
   .option('--no-budgets', 'do not check budgets')
-  .option('--no-pin', 'do not pin the app and the load generator to different cores')
   .addOption(
     new Option(
       '--target-url <url>',
@@ -143,10 +99,50 @@ program
   .addOption(
     new Option('--testid <id>', 'testid label on the client-side metrics (default: the run id)'),
   )
-  .action(async (flags: CompareFlags & { budgets: string | false }) => {
+  .action(async function (
+    this: Command,
+    flags: CompareFlags & { budgets: string | false; scenario: ScenarioName },
+  ) {
+    applyScenario(this, flags as unknown as Record<string, unknown>, flags.scenario);
     const budgets = budgetsFrom(flags.budgets);
     const written = await runCompareCommand(REPO_ROOT, flags, budgets);
     process.exitCode = printBudgetSummary(written.report) ? 0 : EXIT_BUDGET_BROKEN;
+  });
+
+addLoadOptions(
+  program
+    .command('ramp')
+    .description(
+      "raise one strategy's job rate step by step until /ping p99 breaks a budget: that strategy's capacity",
+    ),
+  'measured seconds per step',
+)
+  .addOption(
+    new Option('--strategy <name>', 'strategy to ramp').choices([...STRATEGIES]).default('pooled'),
+  )
+  .addOption(
+    new Option('--p99-budget <ms>', 'the /ping p99 each step must stay under')
+      .default(50)
+      .argParser(positiveInt('p99-budget', 60_000)),
+  )
+  .addOption(
+    new Option('--start-rate <rps>', 'jobs per second of the first step')
+      .default(1)
+      .argParser(positiveInt('start-rate', 1000)),
+  )
+  .addOption(
+    new Option('--step <rps>', 'jobs per second added at each step')
+      .default(1)
+      .argParser(positiveInt('step', 1000)),
+  )
+  .addOption(
+    new Option('--max-rate <rps>', 'stop here even within budget')
+      .default(20)
+      .argParser(positiveInt('max-rate', 1000)),
+  )
+  .action(async (flags: RampFlags) => {
+    const result = await runRampCommand(REPO_ROOT, flags);
+    if (result.capacityPerS === null) process.exitCode = EXIT_BUDGET_BROKEN;
   });
 
 program

@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Listr } from 'listr2';
-import { assertLoopbackUrl, findVegeta, type VegetaBinary } from './load/vegeta.js';
+import { assertLoopbackUrl, type VegetaBinary } from './load/vegeta.js';
 import type { Budget, RawRun, RawStrategyRun, RunConfig, Strategy } from './model.js';
 import { summarizeRun } from './report/build-report.js';
 import { formatMs } from './report/format.js';
@@ -10,6 +9,7 @@ import { saveRawRun, type WrittenReport, writeReportFolder } from './report/repo
 import { ClientMetrics } from './run/client-metrics.js';
 import { describeEnvironment, type LiveStatus, runStrategy } from './run/compare.js';
 import { choosePinning, type Pinning } from './run/pinning.js';
+import { interruptible, prepareTools } from './run/prepare.js';
 
 export interface CompareFlags {
   duration: number;
@@ -56,10 +56,19 @@ function describeStatus(status: LiveStatus): string {
 }
 
 /** `looplab compare`: every strategy under the same load, one after another, then the report. */
-export async function runCompareCommand(
+export function runCompareCommand(
   repoRoot: string,
   flags: CompareFlags,
   budgets: Budget[],
+): Promise<WrittenReport> {
+  return interruptible((signal) => compare(repoRoot, flags, budgets, signal));
+}
+
+async function compare(
+  repoRoot: string,
+  flags: CompareFlags,
+  budgets: Budget[],
+  signal: AbortSignal,
 ): Promise<WrittenReport> {
   const runId = flags.runId ?? defaultRunId();
   const config: RunConfig = {
@@ -88,10 +97,6 @@ export async function runCompareCommand(
   const pinning: Pinning = flags.pin ? choosePinning() : { app: null, load: null };
   const folder = resolve(flags.out, config.runId);
   const startedAt = new Date().toISOString();
-  const abort = new AbortController();
-  const onSignal = () => abort.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   const interactive = Boolean(process.stdout.isTTY);
   const totalS = config.strategies.length * (config.durationS + config.warmupS);
 
@@ -100,12 +105,7 @@ export async function runCompareCommand(
       {
         title: 'Build the target app and find the load generator',
         task: async (ctx, task) => {
-          execFileSync(
-            process.execPath,
-            [join(repoRoot, 'target-app', 'scripts', 'ensure-built.mjs')],
-            { stdio: 'inherit' },
-          );
-          ctx.vegeta = await findVegeta(repoRoot);
+          ctx.vegeta = await prepareTools(repoRoot);
           task.title = `Target app built; vegeta ${ctx.vegeta.version}; app on CPU ${pinning.app ?? 'any'}, load on CPU ${pinning.load ?? 'any'}; ~${Math.ceil(totalS / 60)} min of load`;
         },
       },
@@ -119,7 +119,7 @@ export async function runCompareCommand(
               config,
               vegeta: ctx.vegeta as VegetaBinary,
               pinning,
-              signal: abort.signal,
+              signal,
               clientMetrics,
               targetUrl: config.targetUrl ?? undefined,
               onStatus: (status) => {
@@ -131,9 +131,7 @@ export async function runCompareCommand(
               },
             },
             strategy,
-          ).catch((error: unknown) => {
-            throw abort.signal.aborted ? new Error('interrupted') : error;
-          });
+          );
           ctx.runs.push(run);
           const result = summarizeRun(run);
           task.title = `${strategy}: ${result.probe.count} probes, /ping p99 ${formatMs(result.probe.p99)} ms, max event-loop lag ${formatMs(result.eventLoop.lagMaxMs)} ms, ${result.tasks.completed} tasks done`;
@@ -171,13 +169,11 @@ export async function runCompareCommand(
     for (const file of Object.values(written.files)) console.log(`  ${file}`);
     return written;
   } finally {
-    if (clientMetrics && !abort.signal.aborted && flags.metricsLinger > 0) {
+    if (clientMetrics && !signal.aborted && flags.metricsLinger > 0) {
       // Let Prometheus take a last scrape of the final counters before the endpoint goes away.
       console.log(`keeping client metrics up for ${flags.metricsLinger} s for a last scrape…`);
       await new Promise((resolve) => setTimeout(resolve, flags.metricsLinger * 1000));
     }
     await clientMetrics?.close();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
 }

@@ -226,3 +226,42 @@ describe('looplab compare and bad input / interruption', () => {
     rmSync(out, { recursive: true, force: true });
   });
 });
+
+describe('looplab ramp (real app, real load)', () => {
+  it('finds that blocking has no capacity under a /ping p99 budget shorter than its jobs, and writes ramp.json/md', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'looplab-ramp-'));
+    const result = await runCli([
+      'ramp',
+      '--strategy',
+      'blocking',
+      '--duration',
+      '4',
+      '--warmup',
+      '1',
+      '--start-rate',
+      '1',
+      '--max-rate',
+      '3',
+      '--size',
+      '200',
+      '--p99-budget',
+      '50',
+      '--out',
+      out,
+      '--run-id',
+      'r',
+    ]);
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stdout).toMatch(
+      /no capacity within budget: at 1\/s: \/ping p99 [\d.]+ ms broke the 50 ms budget/,
+    );
+    const ramp = JSON.parse(readFileSync(join(out, 'r', 'ramp.json'), 'utf8')) as {
+      capacityPerS: number | null;
+      steps: unknown[];
+    };
+    expect(ramp.capacityPerS).toBeNull();
+    expect(ramp.steps).toHaveLength(1);
+    expect(readFileSync(join(out, 'r', 'ramp.md'), 'utf8')).toMatch(/\| 1 \| \d+\.\d \|/);
+    rmSync(out, { recursive: true, force: true });
+  });
+});

@@ -158,7 +158,7 @@ function liveProbeP99(records: RequestRecord[], nowT: number): number {
   return percentile(sortNumbers(recent.map((record) => record.latencyMs)), 0.99);
 }
 
-function startApp(ctx: StrategyRunContext): Promise<AppUnderTest> {
+export function startApp(ctx: StrategyRunContext): Promise<AppUnderTest> {
   if (ctx.targetUrl) return ExternalApp.connect(ctx.targetUrl);
   return TargetAppProcess.start({
     repoRoot: ctx.repoRoot,
@@ -173,86 +173,116 @@ function startApp(ctx: StrategyRunContext): Promise<AppUnderTest> {
 }
 
 /**
- * One strategy, start to finish: a fresh app (so no strategy inherits another's backlog or
- * heap), warm-up under the same load, then the measured phase with /metrics sampled every second.
+ * The measured phase on an app that is already up: probe and trigger attacks side by side
+ * for config.durationS, /metrics sampled every second. Used by compare and by ramp.
  */
-export async function runStrategy(
+export async function measure(
   ctx: StrategyRunContext,
+  app: AppUnderTest,
   strategy: Strategy,
+  status: (patch: Partial<LiveStatus>) => void,
 ): Promise<RawStrategyRun> {
   const { config, signal } = ctx;
-  const status = (patch: Partial<LiveStatus>) =>
+  const phaseStart = Date.now();
+  let lastSample: MetricsSample | undefined;
+  const sampler = new MetricsSampler({
+    metricsUrl: `${app.url}/metrics`,
+    strategy,
+    phaseStart,
+    onSample: (sample) => {
+      lastSample = sample;
+    },
+  });
+  sampler.start();
+  const attacks = startLoad(ctx, app, strategy, config.durationS, phaseStart);
+  const results = await runPhase(
+    ctx,
+    strategy,
+    'measure',
+    config.durationS,
+    attacks,
+    (elapsedS) => {
+      const records = attacks.flatMap((attack) => attack.records);
+      status({
+        phase: 'measuring',
+        elapsedS,
+        probeP99Ms: liveProbeP99(records, Date.now() - phaseStart),
+        lagMaxMs: lastSample?.lagWindowMaxMs ?? Number.NaN,
+        tasksDone: lastSample?.tasksDone ?? 0,
+        errors: records.filter((record) => record.status === 0 || record.status >= 500).length,
+      });
+    },
+  );
+  const elapsedMs = Date.now() - phaseStart;
+  const samples = await sampler.stop();
+  if (signal.aborted) throw new Error('aborted');
+  if (app.exited)
+    throw new Error(
+      `the target app died during the ${strategy} run:\n${app.lastLines().join('\n')}`,
+    );
+  return {
+    strategy,
+    startedAt: new Date(phaseStart).toISOString(),
+    elapsedMs,
+    expected: {
+      probe: expectedRequests(config.probeRate, config.durationS),
+      trigger: expectedRequests(config.triggerRate, config.durationS),
+    },
+    requests: results.flat().sort((a, b) => a.t - b.t),
+    samples,
+  };
+}
+
+export function statusReporter(
+  ctx: StrategyRunContext,
+  strategy: Strategy,
+): (patch: Partial<LiveStatus>) => void {
+  return (patch) =>
     ctx.onStatus({
       strategy,
       phase: 'starting',
       elapsedS: 0,
-      totalS: config.durationS,
+      totalS: ctx.config.durationS,
       probeP99Ms: Number.NaN,
       lagMaxMs: Number.NaN,
       tasksDone: 0,
       errors: 0,
       ...patch,
     });
+}
+
+/** Warm-up under the same load as the measured phase; nothing is recorded. */
+export async function warmUp(
+  ctx: StrategyRunContext,
+  app: AppUnderTest,
+  strategy: Strategy,
+  status: (patch: Partial<LiveStatus>) => void,
+): Promise<void> {
+  const { config } = ctx;
+  if (config.warmupS <= 0) return;
+  const warmup = startLoad(ctx, app, strategy, config.warmupS, Date.now());
+  await runPhase(ctx, strategy, 'warmup', config.warmupS, warmup, (elapsedS) =>
+    status({ phase: 'warm-up', elapsedS, totalS: config.warmupS }),
+  );
+  if (ctx.signal.aborted) throw new Error('aborted');
+}
+
+/**
+ * One strategy, start to finish: a fresh app (so no strategy inherits another's backlog or
+ * heap), warm-up under the same load, then the measured phase.
+ */
+export async function runStrategy(
+  ctx: StrategyRunContext,
+  strategy: Strategy,
+): Promise<RawStrategyRun> {
+  const status = statusReporter(ctx, strategy);
   status({ phase: 'starting' });
   const app = await startApp(ctx);
   try {
-    if (config.warmupS > 0) {
-      const warmup = startLoad(ctx, app, strategy, config.warmupS, Date.now());
-      await runPhase(ctx, strategy, 'warmup', config.warmupS, warmup, (elapsedS) =>
-        status({ phase: 'warm-up', elapsedS, totalS: config.warmupS }),
-      );
-    }
-    if (signal.aborted) throw new Error('aborted');
-
-    const phaseStart = Date.now();
-    let lastSample: MetricsSample | undefined;
-    const sampler = new MetricsSampler({
-      metricsUrl: `${app.url}/metrics`,
-      strategy,
-      phaseStart,
-      onSample: (sample) => {
-        lastSample = sample;
-      },
-    });
-    sampler.start();
-    const attacks = startLoad(ctx, app, strategy, config.durationS, phaseStart);
-    const results = await runPhase(
-      ctx,
-      strategy,
-      'measure',
-      config.durationS,
-      attacks,
-      (elapsedS) => {
-        const records = attacks.flatMap((attack) => attack.records);
-        status({
-          phase: 'measuring',
-          elapsedS,
-          probeP99Ms: liveProbeP99(records, Date.now() - phaseStart),
-          lagMaxMs: lastSample?.lagWindowMaxMs ?? Number.NaN,
-          tasksDone: lastSample?.tasksDone ?? 0,
-          errors: records.filter((record) => record.status === 0 || record.status >= 500).length,
-        });
-      },
-    );
-    const elapsedMs = Date.now() - phaseStart;
-    const samples = await sampler.stop();
-    if (signal.aborted) throw new Error('aborted');
-    if (app.exited)
-      throw new Error(
-        `the target app died during the ${strategy} run:\n${app.lastLines().join('\n')}`,
-      );
-    status({ phase: 'stopping', elapsedS: config.durationS });
-    return {
-      strategy,
-      startedAt: new Date(phaseStart).toISOString(),
-      elapsedMs,
-      expected: {
-        probe: expectedRequests(config.probeRate, config.durationS),
-        trigger: expectedRequests(config.triggerRate, config.durationS),
-      },
-      requests: results.flat().sort((a, b) => a.t - b.t),
-      samples,
-    };
+    await warmUp(ctx, app, strategy, status);
+    const run = await measure(ctx, app, strategy, status);
+    status({ phase: 'stopping', elapsedS: ctx.config.durationS });
+    return run;
   } finally {
     await app.stop();
   }

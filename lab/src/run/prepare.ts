@@ -1,0 +1,30 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { findVegeta, type VegetaBinary } from '../load/vegeta.js';
+
+/** Builds the target app if its dist/ is stale and finds the pinned load generator. */
+export async function prepareTools(repoRoot: string): Promise<VegetaBinary> {
+  execFileSync(process.execPath, [join(repoRoot, 'target-app', 'scripts', 'ensure-built.mjs')], {
+    stdio: 'inherit',
+  });
+  return findVegeta(repoRoot);
+}
+
+/**
+ * An AbortSignal that fires on Ctrl-C or SIGTERM while `work` runs, so attacks and apps are
+ * stopped cleanly; an interrupted run rejects with "interrupted" (exit 130).
+ */
+export async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await work(abort.signal).catch((error: unknown) => {
+      throw abort.signal.aborted ? new Error('interrupted') : error;
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
