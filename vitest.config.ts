@@ -6,13 +6,23 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['target-app/src/**/*.spec.ts', 'lab/src/**/*.spec.ts'],
+          include: [
+            'target-app/src/**/*.spec.ts',
+            'lab/src/**/*.spec.ts',
+            'dashboards/src/**/*.spec.ts',
+            'dashboards/test/**/*.test.ts',
+            'stack/test/*.test.ts',
+          ],
         },
       },
       {
         test: {
           name: 'integration',
-          include: ['target-app/test/**/*.test.ts', 'lab/test/**/*.test.ts'],
+          include: [
+            'target-app/test/**/*.test.ts',
+            'lab/test/**/*.test.ts',
+            'stack/test/e2e/**/*.test.ts',
+          ],
           // Each file starts real processes and measures latency: one at a time on 2 cores.
           fileParallelism: false,
           testTimeout: 120_000,

@@ -105,7 +105,7 @@ async function compare(
       {
         title: 'Build the target app and find the load generator',
         task: async (ctx, task) => {
-          ctx.vegeta = await prepareTools(repoRoot);
+          ctx.vegeta = await prepareTools(repoRoot, config.targetUrl === null);
           task.title = `Target app built; vegeta ${ctx.vegeta.version}; app on CPU ${pinning.app ?? 'any'}, load on CPU ${pinning.load ?? 'any'}; ~${Math.ceil(totalS / 60)} min of load`;
         },
       },

@@ -11,6 +11,9 @@ const BUCKETS = [
 
 type Labels = { testid: string; strategy: Strategy; role: Role };
 
+/** Transport error (no status) and the rejection the app answers when a queue is full. */
+const FAILURE_STATUSES = ['0', '503'];
+
 /**
  * The load generator's own view, as Prometheus metrics on --metrics-port: client-side latency
  * (the ground truth for "other requests waited"), request outcomes, dropped requests and the
@@ -68,7 +71,12 @@ export class ClientMetrics {
   startPhase(strategy: Strategy, phase: 'warmup' | 'measure', rates: Record<Role, number>): void {
     this.phase.set({ testid: this.testid, strategy, phase }, 1);
     for (const role of ['probe', 'trigger'] as const) {
-      this.targetRate.set({ testid: this.testid, strategy, role }, rates[role]);
+      const labels = { testid: this.testid, strategy, role };
+      this.targetRate.set(labels, rates[role]);
+      // Failure and drop series exist from the start at 0, so rate() sees their first step and
+      // "no failures" reads as a flat zero rather than "no data".
+      this.dropped.inc(labels, 0);
+      for (const status of FAILURE_STATUSES) this.requests.inc({ ...labels, status }, 0);
     }
   }
 

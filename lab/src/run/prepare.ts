@@ -2,11 +2,16 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { findVegeta, type VegetaBinary } from '../load/vegeta.js';
 
-/** Builds the target app if its dist/ is stale and finds the pinned load generator. */
-export async function prepareTools(repoRoot: string): Promise<VegetaBinary> {
-  execFileSync(process.execPath, [join(repoRoot, 'target-app', 'scripts', 'ensure-built.mjs')], {
-    stdio: 'inherit',
-  });
+/**
+ * Builds the target app if its dist/ is stale (not needed when driving an app that is already
+ * running) and finds the pinned load generator.
+ */
+export async function prepareTools(repoRoot: string, buildApp = true): Promise<VegetaBinary> {
+  if (buildApp) {
+    execFileSync(process.execPath, [join(repoRoot, 'target-app', 'scripts', 'ensure-built.mjs')], {
+      stdio: 'inherit',
+    });
+  }
   return findVegeta(repoRoot);
 }
 

@@ -1,0 +1,248 @@
+/**
+ * The headline dashboard: the target app's event loop on the same time axis as the latency of
+ * the /ping probe, client side and server side, then what the background tasks and the pool do.
+ * The top panels are full width and stacked, so their x axes line up to the pixel.
+ */
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { timeSeriesPanel } from './panels.js';
+import {
+  clientLatencyQuantile,
+  EVENT_LOOP_DELAY_MAX,
+  EVENT_LOOP_DELAY_MAX_BY_STRATEGY,
+  EVENT_LOOP_STALLS_OVER_50MS,
+  EVENT_LOOP_UTILIZATION,
+  EVENT_LOOP_WINDOW_S,
+  eventLoopDelayQuantile,
+  POOL_BUSY_NOW,
+  POOL_QUEUE_SIZE,
+  POOL_THREADS,
+  POOL_UTILIZATION_LIFETIME,
+  PROCESS_CPU_CORES,
+  QUANTILES,
+  quantileLabel,
+  serverPingQuantile,
+  TASK_OUTCOMES_RATE,
+  TASK_QUEUE_DEPTH,
+  TASKS_IN_FLIGHT,
+  taskRunQuantile,
+  taskWaitQuantile,
+} from './queries.js';
+import {
+  datasourceVariable,
+  finalize,
+  instanceVariable,
+  looplabDashboard,
+  runPhaseAnnotations,
+  strategyVariable,
+  testidVariable,
+} from './scaffold.js';
+
+export const EVENT_LOOP_UID = 'looplab-event-loop';
+
+const PHASES_NOTE =
+  'Shaded regions are the run phases of the selected test ids (grey: warm-up, blue: measure), titled by strategy: the runner runs one strategy at a time, so the region tells which strategy was loading the app.';
+
+export function eventLoopVsLatency(): dashboard.Dashboard {
+  const builder = looplabDashboard({
+    uid: EVENT_LOOP_UID,
+    title: 'looplab · Event loop vs latency',
+    description:
+      "What background work does to the other requests: the target app's event-loop delay next to the latency of the /ping probe, per strategy run.",
+  })
+    .withVariable(datasourceVariable())
+    .withVariable(testidVariable())
+    .withVariable(strategyVariable())
+    .withVariable(instanceVariable());
+  for (const annotation of runPhaseAnnotations()) builder.annotation(annotation);
+
+  builder
+    .withRow(new RowBuilder('Event loop (target app, main thread) and probe latency'))
+    .withPanel(
+      timeSeriesPanel({
+        title: 'Event-loop delay: p50, p99 and max',
+        description: `How late the main thread's event loop ran its timers (perf_hooks.monitorEventLoopDelay, timer resolution subtracted). p50/p99 come from the cumulative histogram nodejs_eventloop_delay_seconds; max is the exact largest delay (nodejs_eventloop_delay_window_max_seconds, maxed over the window). Healthy (async, pooled): all three stay near 0-5 ms. Blocked (blocking): max jumps to about the length of one background job (e.g. 200 ms) while p50 and often p99 barely move, because a stall is one sample among hundreds; read max. ${PHASES_NOTE}`,
+        unit: 's',
+        min: 0,
+        queries: [
+          ...[0.5 as const, 0.99 as const].map((q) => ({
+            expr: eventLoopDelayQuantile(q),
+            legend: `delay ${quantileLabel(q)}`,
+          })),
+          { expr: EVENT_LOOP_DELAY_MAX, legend: 'delay max' },
+        ],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel({
+        title: 'Probe latency, client side (load generator: the ground truth)',
+        description: `Latency of GET /ping as the load generator (vegeta, driven by looplab compare) saw it, from send to last byte, by strategy: looplab_client_request_duration_seconds{role="probe"}. It includes the time the request sat in the socket backlog while the loop was blocked, which the server-side panel below cannot see. Healthy: p99 within a few ms, flat. Blocked: p95/p99 climb to about the job length and follow the max event-loop delay above, stall for stall. Only present while a compare run exports client metrics. ${PHASES_NOTE}`,
+        unit: 's',
+        min: 0,
+        queries: QUANTILES.map((q) => ({
+          expr: clientLatencyQuantile(q, 'probe'),
+          legend: `{{strategy}} ${quantileLabel(q)}`,
+        })),
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel({
+        title: 'Probe latency, server side (/ping handler only, with exemplars)',
+        description: `Latency of /ping measured inside the app (http_server_request_duration_seconds{route="/ping"}, Fastify's elapsed time from routing to the response). It starts only when the event loop picks the request up, so it misses the wait in the socket backlog: during a blocked loop it stays low while the client side above shoots up. That gap is the point. Healthy: both panels agree within a millisecond or two. Blocked: client side high, server side still low. Exemplar dots (p99 query) link a slow request to its trace in Tempo.`,
+        unit: 's',
+        min: 0,
+        queries: QUANTILES.map((q) => ({
+          expr: serverPingQuantile(q),
+          legend: `/ping ${quantileLabel(q)}`,
+          exemplar: q === 0.99,
+        })),
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel({
+        title: 'Event-loop utilization and process CPU',
+        description:
+          'ELU: share of wall time the main loop was busy (rate of nodejs_eventloop_utilization_active_seconds_total, 0..100 %). Process CPU: cores used by the whole process, worker threads included (rate of process_cpu_seconds_total; 100 % = one core). Healthy async: both low. Blocking: ELU near 100 % while jobs run, the loop has no time left for requests. Pooled: CPU high (the workers burn it) but ELU stays low: the work moved off the main thread.',
+        unit: 'percentunit',
+        min: 0,
+        height: 7,
+        queries: [
+          { expr: EVENT_LOOP_UTILIZATION, legend: 'event-loop utilization' },
+          { expr: PROCESS_CPU_CORES, legend: 'process CPU (cores)' },
+        ],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel({
+        title: 'Max event-loop delay by strategy (measure phases only)',
+        description: `The app's exact max delay attributed to the strategy whose measure phase was running: app series carry no strategy, so each point is multiplied by that run's looplab_run_phase{phase="measure"} series (1 while it runs), which keeps the strategy label (max(...) * on() group_right() phase). A line starts ${EVENT_LOOP_WINDOW_S} s into its phase, because the app's max gauge remembers a stall for ${EVENT_LOOP_WINDOW_S} s (LOOPLAB_EVENT_LOOP_WINDOW_S) and the previous strategy's last stall must not be counted. Healthy: async and pooled lines near 0. Blocked: the blocking line sits at about one job length.`,
+        unit: 's',
+        min: 0,
+        height: 7,
+        queries: [{ expr: EVENT_LOOP_DELAY_MAX_BY_STRATEGY, legend: '{{strategy}} ({{testid}})' }],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel({
+        title: 'Event-loop stalls longer than 50 ms',
+        description:
+          'Event-loop delay samples above 50 ms per second (histogram count minus the le="0.05" bucket). Quantiles hide stalls (one 200 ms stall is one sample among hundreds); this counts them. Healthy: 0. Blocked: about the rate of blocking jobs (one stall per job).',
+        unit: 'short',
+        min: 0,
+        height: 6,
+        bars: true,
+        queries: [{ expr: EVENT_LOOP_STALLS_OVER_50MS, legend: 'stalls > 50 ms per second' }],
+      }),
+    );
+
+  builder
+    .withRow(new RowBuilder('Background tasks (target app, by strategy)'))
+    .withPanel(
+      timeSeriesPanel({
+        title: 'Task queue wait p50 / p95 by strategy',
+        description:
+          'Time from accepting a task to its workload starting (looplab_task_wait_seconds). blocking: includes every blocking job queued ahead of it on the main thread; pooled: time in the pool queue. Healthy: near 0 for both. Saturated: pooled wait grows when jobs arrive faster than the pool finishes them (the cost moved from the loop to the queue); blocking wait grows with the backlog of jobs.',
+        unit: 's',
+        min: 0,
+        width: 12,
+        queries: [0.5 as const, 0.95 as const].map((q) => ({
+          expr: taskWaitQuantile(q),
+          legend: `{{strategy}} wait ${quantileLabel(q)}`,
+        })),
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel({
+        title: 'Task run time p50 / p95 by strategy',
+        description:
+          'Time a task spent running its workload (looplab_task_run_seconds). Should match the job size asked for (e.g. 200 ms) for both strategies. For blocking, each second of run time is a second the event loop could not serve anyone; for pooled it is spent on a worker thread. Much longer than asked for: the CPU is oversubscribed.',
+        unit: 's',
+        min: 0,
+        width: 12,
+        queries: [0.5 as const, 0.95 as const].map((q) => ({
+          expr: taskRunQuantile(q),
+          legend: `{{strategy}} run ${quantileLabel(q)}`,
+        })),
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel({
+        title: 'Tasks in flight by strategy',
+        description:
+          'Tasks running right now (looplab_tasks_in_flight, read at scrape time). pooled: up to the pool size. blocking: reads 0 in practice, because a scrape is served by the same event loop and can only run between blocking jobs; scrape gaps (up == 0) during a blocking run are the same effect.',
+        unit: 'short',
+        min: 0,
+        width: 8,
+        height: 7,
+        steps: true,
+        queries: [{ expr: TASKS_IN_FLIGHT, legend: '{{strategy}} in flight' }],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel({
+        title: 'Task queue depth by strategy',
+        description:
+          "Tasks accepted and not started yet (looplab_task_queue_depth). Healthy: 0-1. Growing steadily: jobs arrive faster than they are worked off; requests get 503 once the strategy's queue limit is reached (see outcomes).",
+        unit: 'short',
+        min: 0,
+        width: 8,
+        height: 7,
+        steps: true,
+        queries: [{ expr: TASK_QUEUE_DEPTH, legend: '{{strategy}} queued' }],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel({
+        title: 'Task outcomes per second',
+        description:
+          'Tasks finishing per second by strategy and outcome (looplab_tasks_total): done, failed (workload threw, worker died) or rejected (503: queue full or shutting down). Healthy: only done, at the trigger rate. Any rejected or failed: overload or a fault.',
+        unit: 'short',
+        min: 0,
+        width: 8,
+        height: 7,
+        queries: [{ expr: TASK_OUTCOMES_RATE, legend: '{{strategy}} {{outcome}}' }],
+      }),
+    );
+
+  builder
+    .withRow(new RowBuilder('Worker pool (pooled strategy, piscina)'))
+    .withPanel(
+      timeSeriesPanel({
+        title: 'Pool utilization',
+        description:
+          'busy now: worker-seconds of pooled work per second divided by the number of threads (rate of looplab_task_run_seconds_sum{strategy="pooled"} / looplab_pool_threads). lifetime: piscina\'s own utilization since the pool started (looplab_pool_utilization_ratio), which moves slowly. Healthy: busy now well below 100 %. At 100 % the pool is the bottleneck and queue wait grows; the event loop stays free either way.',
+        unit: 'percentunit',
+        min: 0,
+        width: 12,
+        height: 7,
+        queries: [
+          { expr: POOL_BUSY_NOW, legend: 'busy now' },
+          { expr: POOL_UTILIZATION_LIFETIME, legend: 'lifetime (piscina)' },
+        ],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel({
+        title: 'Pool threads and queue size',
+        description:
+          "Worker threads alive (looplab_pool_threads, fixed size) and tasks waiting in piscina's queue for a free worker (looplab_pool_queue_size). Healthy: threads constant, queue near 0. A dip in threads: a worker died and was replaced. Queue growing: more work than threads; pooled requests get 503 at LOOPLAB_POOL_QUEUE_LIMIT.",
+        unit: 'short',
+        min: 0,
+        width: 12,
+        height: 7,
+        steps: true,
+        queries: [
+          { expr: POOL_THREADS, legend: 'threads' },
+          { expr: POOL_QUEUE_SIZE, legend: 'queue size' },
+        ],
+        overrides: [
+          {
+            regex: 'queue size',
+            properties: [{ id: 'color', value: { mode: 'fixed', fixedColor: 'orange' } }],
+          },
+        ],
+      }),
+    );
+
+  return finalize(builder.build());
+}
