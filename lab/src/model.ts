@@ -178,6 +178,12 @@ export interface Report {
   tool: { name: 'looplab'; version: string };
   runId: string;
   createdAt: string;
+  /**
+   * Where the numbers come from. Absent or 'local': the compare runner's raw.json (exact client
+   * percentiles). 'prometheus': `looplab report --prometheus` (client percentiles are histogram
+   * bucket estimates; the renderers say so).
+   */
+  source?: 'local' | 'prometheus';
   config: RunConfig;
   environment: Environment;
   baseline: Strategy;

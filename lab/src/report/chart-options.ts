@@ -1,5 +1,6 @@
 import type {
   BarSeriesOption,
+  DataZoomComponentOption,
   EChartsOption,
   LineSeriesOption,
   XAXisComponentOption,
@@ -51,6 +52,20 @@ const FALLBACK_PALETTES: StrategyPalette[] = [
   { main: '#3a9ca6', p50: '#a5d7dc', p95: '#3a9ca6', p99: '#1f5f66' },
 ];
 
+/** Drag-to-zoom plus a slim slider under the time axis; zooming one chart moves the linked ones. */
+function timeZoom(): DataZoomComponentOption[] {
+  return [
+    { type: 'inside', zoomOnMouseWheel: false, moveOnMouseWheel: false },
+    {
+      type: 'slider',
+      height: 14,
+      bottom: 8,
+      showDetail: false,
+      showDataShadow: false,
+      brushSelect: false,
+    },
+  ];
+}
 export function strategyPalette(strategy: string): StrategyPalette {
   const known = PALETTES[strategy];
   if (known) return known;
@@ -213,17 +228,7 @@ function timelineChart(report: Report, result: StrategyResult, xMax: number): Ch
           axisLabel: { color: MUTED_COLOR },
         },
       ],
-      dataZoom: [
-        { type: 'inside', zoomOnMouseWheel: false, moveOnMouseWheel: false },
-        {
-          type: 'slider',
-          height: 14,
-          bottom: 8,
-          showDetail: false,
-          showDataShadow: false,
-          brushSelect: false,
-        },
-      ],
+      dataZoom: timeZoom(),
       series: [
         line('probe p50', palette.p50, (p) => p.probeP50Ms),
         line('probe p95', palette.p95, (p) => p.probeP95Ms),
@@ -376,17 +381,7 @@ function queueChart(report: Report, xMax: number): ChartSpec {
         ...verticalName(36),
         axisLabel: { color: MUTED_COLOR },
       },
-      dataZoom: [
-        { type: 'inside', zoomOnMouseWheel: false, moveOnMouseWheel: false },
-        {
-          type: 'slider',
-          height: 14,
-          bottom: 8,
-          showDetail: false,
-          showDataShadow: false,
-          brushSelect: false,
-        },
-      ],
+      dataZoom: timeZoom(),
       series,
     },
   };

@@ -4,6 +4,7 @@ import { echartsBundle } from './echarts-bundle.js';
 import { formatBudgetSummary, formatBudgetValue, formatTimestamp } from './format.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './html-assets.js';
 import { configFacts, environmentFacts, environmentLine, type Fact } from './run-facts.js';
+import { sourceNote } from './source-note.js';
 import { summaryColumns, summaryRows } from './summary-table.js';
 
 /**
@@ -60,7 +61,12 @@ function header(report: Report): string {
 <h1>looplab report <code>${escapeHtml(report.runId)}</code></h1>
 <p class="meta">${escapeHtml(formatTimestamp(report.createdAt))} · baseline <strong>${escapeHtml(report.baseline)}</strong> · strategies ${escapeHtml(report.strategies.map((s) => s.strategy).join(', ') || 'none')}</p>
 <p class="meta" id="environment">${escapeHtml(environmentLine(report))}</p>
-</header>`;
+${note(report)}</header>`;
+}
+
+function note(report: Report): string {
+  const text = sourceNote(report);
+  return text ? `<p class="meta" id="source-note">${escapeHtml(text.replace(/`/g, ''))}</p>\n` : '';
 }
 
 function budgets(list: BudgetResult[]): string {

@@ -1,12 +1,14 @@
 import type { BudgetResult, Report } from '../model.js';
 import { formatBudgetSummary, formatBudgetValue, formatTimestamp } from './format.js';
 import { configFacts, environmentFacts, type Fact } from './run-facts.js';
+import { sourceNote } from './source-note.js';
 import { summaryColumns, summaryRows } from './summary-table.js';
 
 /** report.md: verdict, comparison table, budgets and run facts; GitHub-flavoured, pastes into a PR. */
 export function renderMarkdown(report: Report): string {
   const sections = [
     header(report),
+    note(report),
     `**Verdict:** ${report.verdict}`,
     results(report),
     budgets(report.budgets),
@@ -22,6 +24,11 @@ function header(report: Report): string {
     `Run ${code(report.runId)} · ${formatTimestamp(report.createdAt)} · ` +
       `${report.tool.name} ${report.tool.version} · baseline: ${report.baseline}`,
   ].join('\n');
+}
+
+function note(report: Report): string {
+  const text = sourceNote(report);
+  return text ? `> ${text}` : '';
 }
 
 function results(report: Report): string {

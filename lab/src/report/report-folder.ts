@@ -8,20 +8,36 @@ import { renderMarkdown } from './render-markdown.js';
 
 export const RAW_FILE = 'raw.json';
 
+type ReportFiles = Record<'json' | 'markdown' | 'html' | 'csv', string>;
+
 export interface WrittenReport {
   report: Report;
   folder: string;
-  files: Record<'raw' | 'json' | 'markdown' | 'html' | 'csv', string>;
+  /** `raw` only for a run folder (raw.json); a report built from Prometheus has none. */
+  files: ReportFiles & { raw?: string };
 }
 
+/** A run folder: the report files next to the raw.json they were built from. */
+export interface WrittenRunFolder extends WrittenReport {
+  files: ReportFiles & { raw: string };
+}
+
+/** Written by `looplab report --prometheus` next to the report files, instead of raw.json. */
+export const PROMETHEUS_SOURCE_FILE = 'prometheus.json';
+
 /** NaN has no JSON form: report.json says null where a value does not exist. */
-function toJson(value: unknown): string {
+export function toJson(value: unknown): string {
   return `${JSON.stringify(value, (_key, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
 }
 
 export function readRawRun(folder: string): RawRun {
   const path = join(folder, RAW_FILE);
   if (!existsSync(path)) {
+    if (existsSync(join(folder, PROMETHEUS_SOURCE_FILE))) {
+      throw new Error(
+        `${path} not found: this report was built from Prometheus (see ${PROMETHEUS_SOURCE_FILE}); build it again with \`looplab report --prometheus <url> --testid <id>\``,
+      );
+    }
     throw new Error(
       `${path} not found: a run folder holds the raw.json that \`looplab compare\` saved`,
     );
@@ -45,12 +61,10 @@ export function saveRawRun(folder: string, raw: RawRun): string {
   return path;
 }
 
-/** Builds the report from raw data and writes report.json, report.md, report.html and samples.csv. */
-export function writeReportFolder(folder: string, raw: RawRun, budgets: Budget[]): WrittenReport {
-  const report = buildReport(raw, budgets);
+/** Writes report.json, report.md, report.html and samples.csv of a report into folder. */
+export function writeReportFiles(folder: string, report: Report): WrittenReport {
   mkdirSync(folder, { recursive: true });
   const files = {
-    raw: join(folder, RAW_FILE),
     json: join(folder, 'report.json'),
     markdown: join(folder, 'report.md'),
     html: join(folder, 'report.html'),
@@ -61,4 +75,14 @@ export function writeReportFolder(folder: string, raw: RawRun, budgets: Budget[]
   writeFileSync(files.html, renderHtml(report));
   writeFileSync(files.csv, renderSamplesCsv(report));
   return { report, folder, files };
+}
+
+/** Builds the report from raw data and writes report.json, report.md, report.html and samples.csv. */
+export function writeReportFolder(
+  folder: string,
+  raw: RawRun,
+  budgets: Budget[],
+): WrittenRunFolder {
+  const written = writeReportFiles(folder, buildReport(raw, budgets));
+  return { ...written, files: { raw: join(folder, RAW_FILE), ...written.files } };
 }

@@ -1,5 +1,12 @@
 import type { Environment, Report } from '../model.js';
-import { formatSeconds } from './format.js';
+import { formatSeconds, isFiniteNumber } from './format.js';
+
+/** A number a report may not know (a report built from Prometheus): NaN, or null after JSON. */
+function known(value: number, format: (value: number) => string = String): string {
+  return isFiniteNumber(value) ? format(value) : 'unknown';
+}
+
+const gib = (value: number): string => `${value.toFixed(1)} GiB`;
 
 /** How a run was configured and where it ran, as label/value text pairs for every renderer. */
 export interface Fact {
@@ -11,13 +18,16 @@ export function configFacts(report: Report): Fact[] {
   const c = report.config;
   return [
     { label: 'Strategies', value: c.strategies.join(', ') },
-    { label: 'Rates', value: `probe ${c.probeRate} req/s, trigger ${c.triggerRate} req/s` },
+    {
+      label: 'Rates',
+      value: `probe ${known(c.probeRate)} req/s, trigger ${known(c.triggerRate)} req/s`,
+    },
     {
       label: 'Duration',
       value: `${formatSeconds(c.durationS)} per strategy after ${formatSeconds(c.warmupS)} warm-up`,
     },
-    { label: 'Workload', value: `${c.workload}, ${c.workloadMs} ms per job` },
-    { label: 'Pool size', value: String(c.poolSize) },
+    { label: 'Workload', value: `${c.workload}, ${known(c.workloadMs)} ms per job` },
+    { label: 'Pool size', value: known(c.poolSize) },
     { label: 'Client timeout', value: formatSeconds(c.timeoutS) },
   ];
 }
@@ -35,8 +45,8 @@ export function environmentFacts(report: Report): Fact[] {
     { label: 'Node', value: e.node },
     { label: 'Platform', value: e.platform },
     { label: 'CPU', value: e.cpuModel },
-    { label: 'Cores', value: String(e.cores) },
-    { label: 'Memory', value: `${e.totalMemoryGiB.toFixed(1)} GiB` },
+    { label: 'Cores', value: known(e.cores) },
+    { label: 'Memory', value: known(e.totalMemoryGiB, gib) },
     { label: 'Load generator', value: `${e.loadGenerator.name} ${e.loadGenerator.version}` },
     { label: 'Pinning', value: pinningText(e.pinning) },
     { label: 'Host', value: e.hostname },
@@ -50,8 +60,8 @@ export function environmentLine(report: Report): string {
     `Node ${e.node}`,
     e.platform,
     e.cpuModel,
-    `${e.cores} cores`,
-    `${e.totalMemoryGiB.toFixed(1)} GiB`,
+    `${known(e.cores)} cores`,
+    isFiniteNumber(e.totalMemoryGiB) ? gib(e.totalMemoryGiB) : 'memory unknown',
     `${e.loadGenerator.name} ${e.loadGenerator.version}`,
     pinningText(e.pinning),
   ].join(' · ');
