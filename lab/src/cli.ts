@@ -18,6 +18,11 @@ import { type RampFlags, runRampCommand } from './ramp-command.js';
 import { loadBudgets } from './report/budgets.js';
 import { buildReport } from './report/build-report.js';
 import { renderDiff } from './report/diff.js';
+import { parseDurationS } from './report/prometheus/phases.js';
+import {
+  defaultPrometheusOut,
+  writePrometheusReport,
+} from './report/prometheus/prometheus-report.js';
 import { readRawRun, writeReportFolder } from './report/report-folder.js';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -145,16 +150,90 @@ addLoadOptions(
     if (result.capacityPerS === null) process.exitCode = EXIT_BUDGET_BROKEN;
   });
 
+interface ReportFlags {
+  budgets: string | false;
+  prometheus?: string;
+  testid?: string;
+  instance?: string;
+  since: string;
+  eventLoopWindow: number;
+  out?: string;
+}
+
 program
   .command('report')
   .description(
-    'rebuild report.json, report.md, report.html and samples.csv of a run folder from its raw.json',
+    'rebuild report.json, report.md, report.html and samples.csv of a run folder from its raw.json, or build them from Prometheus (--prometheus <url> --testid <id>)',
   )
-  .argument('<run-folder>', 'a folder written by `looplab compare`')
+  .argument('[run-folder]', 'a folder written by `looplab compare`')
+  .option('--prometheus <url>', 'build the report from this Prometheus instead of a run folder')
+  .option('--testid <id>', 'with --prometheus: the testid of the run (`looplab compare --testid`)')
+  .option(
+    '--instance <instance>',
+    "with --prometheus: the app's instance label, when Prometheus scrapes more than one app",
+  )
+  .option('--since <duration>', 'with --prometheus: how far back to look for the run', '24h')
+  .addOption(
+    new Option(
+      '--event-loop-window <seconds>',
+      "with --prometheus: the app's LOOPLAB_EVENT_LOOP_WINDOW_S (how long its max-lag gauge remembers a stall)",
+    )
+      .default(10)
+      .argParser(positiveInt('event-loop-window', 3600)),
+  )
+  .option(
+    '--out <folder>',
+    'with --prometheus: where to write (default: reports/<testid>-prometheus)',
+  )
   .option('--budgets <file>', 'budget file (exit 3 when one is broken)', DEFAULT_BUDGETS)
   .option('--no-budgets', 'do not check budgets')
-  .action((folder: string, flags: { budgets: string | false }) => {
-    const written = writeReportFolder(folder, readRawRun(folder), budgetsFrom(flags.budgets));
+  .action(async function (this: Command, folder: string | undefined, flags: ReportFlags) {
+    const prometheusOnly = ['testid', 'instance', 'since', 'eventLoopWindow', 'out'].filter(
+      (key) => this.getOptionValueSource(key) === 'cli',
+    );
+    if (folder !== undefined && flags.prometheus !== undefined)
+      this.error(
+        'error: give either a <run-folder> or --prometheus <url> --testid <id>, not both',
+        { exitCode: 2 },
+      );
+    if (folder === undefined && flags.prometheus === undefined)
+      this.error('error: give a <run-folder>, or --prometheus <url> --testid <id>', {
+        exitCode: 2,
+      });
+    if (flags.prometheus !== undefined && !flags.testid)
+      this.error('error: --prometheus needs --testid <id> (the testid of the run to report)', {
+        exitCode: 2,
+      });
+    if (folder !== undefined && prometheusOnly.length > 0)
+      this.error(
+        `error: ${prometheusOnly.map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}: only with --prometheus (a <run-folder> is rebuilt in place)`,
+        { exitCode: 2 },
+      );
+    let sinceS = 0;
+    try {
+      sinceS = parseDurationS(flags.since);
+    } catch (error) {
+      this.error(`error: --since: ${(error as Error).message}`, { exitCode: 2 });
+    }
+
+    const budgets = budgetsFrom(flags.budgets);
+    const written =
+      flags.prometheus !== undefined && flags.testid
+        ? await writePrometheusReport(
+            flags.out ?? defaultPrometheusOut(flags.testid),
+            {
+              url: flags.prometheus,
+              testid: flags.testid,
+              instance: flags.instance,
+              sinceS,
+              sinceText: flags.since,
+              eventLoopWindowS: flags.eventLoopWindow,
+            },
+            budgets,
+          )
+        : writeReportFolder(folder as string, readRawRun(folder as string), budgets);
+    if ('provenance' in written)
+      for (const note of written.provenance.notes) console.log(`note: ${note}`);
     console.log(written.report.verdict);
     for (const file of Object.values(written.files)) console.log(`  ${file}`);
     process.exitCode = printBudgetSummary(written.report) ? 0 : EXIT_BUDGET_BROKEN;

@@ -10,7 +10,7 @@ import type {
 import { quantileFromBuckets } from '../../stats/histogram.js';
 import type { ReportParts } from '../build-report.js';
 import type { FoundRun, MeasurePhase } from './phases.js';
-import { highestBucketBound, type Labels, type Series, type SeriesSet } from './series.js';
+import { highestBucketBound, type Labels, type SeriesSet } from './series.js';
 
 /**
  * A Report's numbers from the raw samples Prometheus kept of one run: the load generator's
@@ -79,10 +79,11 @@ function clientIncrease(
   phase: MeasurePhase,
   name: string,
   match: Labels,
-  from: (series: Series) => number = (series) => client.counterAt(series, phase.start),
 ): Array<[number, number]> {
   const after = client.buckets(name, match, (series) => client.counterAfter(series, phase.last));
-  const before = new Map(client.buckets(name, match, from));
+  const before = new Map(
+    client.buckets(name, match, (series) => client.counterAt(series, phase.start)),
+  );
   return after.map(([le, count]) => [le, Math.max(0, count - (before.get(le) ?? 0))]);
 }
 
@@ -294,9 +295,11 @@ function seriesOf(
   client: SeriesSet,
   app: SeriesSet | undefined,
   phase: MeasurePhase,
+  durationS: number,
 ): SeriesPoint[] {
   const { strategy, start } = phase;
-  const n = Math.max(1, Math.round(phase.end - phase.start));
+  // The run's duration, or less when Prometheus saw only part of this phase.
+  const n = Math.max(1, Math.min(durationS, Math.round(phase.end - phase.start)));
   const clientWindow = Math.max(1, Number.isFinite(client.interval) ? client.interval : 1);
   const appWindow = Math.max(1, app && Number.isFinite(app.interval) ? app.interval : 1);
   const probeMatch: Labels = { strategy, role: 'probe' };
@@ -330,7 +333,7 @@ function seriesOf(
       queueDepth: null,
       inFlight: null,
     };
-    if (!app || !app.scrapedIn(to - appWindow, to)) return point;
+    if (!app?.scrapedIn(to - appWindow, to)) return point;
     const lastIn = (name: string, match: Labels): number | null => {
       const samples = app.gaugeSamples(name, match, to - appWindow + 1e-6, to);
       return samples.length > 0 ? (samples.at(-1) as [number, number])[1] : null;
@@ -354,11 +357,6 @@ function seriesOf(
   });
 }
 
-function median(values: number[]): number {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  return sorted.length === 0 ? Number.NaN : (sorted[Math.floor(sorted.length / 2)] as number);
-}
-
 const WORKLOADS: readonly WorkloadKind[] = ['cpu', 'sleep', 'hash'];
 
 /** The workload label of the tasks that ran during the run's measure phases, if there were any. */
@@ -374,6 +372,17 @@ function workloadOf(app: SeriesSet | undefined, phases: MeasurePhase[]): Workloa
   }
   const top = [...grown.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
   return WORKLOADS.find((w) => w === top);
+}
+
+/**
+ * Measured seconds per strategy. A phase is seen by n scrapes, n·interval ≈ its length plus the
+ * wait for the last answers, so one interval too long as often as not: the shortest phase that
+ * was seen whole is the best guess (all strategies of a run have the same duration).
+ */
+function durationOf(phases: MeasurePhase[]): number {
+  const whole = phases.filter((phase) => !phase.truncated);
+  const lengths = (whole.length > 0 ? whole : phases).map((phase) => phase.end - phase.start);
+  return lengths.length > 0 ? Math.max(1, Math.round(Math.min(...lengths))) : Number.NaN;
 }
 
 function configOf(input: BuildInput, notes: string[]): RunConfig {
@@ -406,7 +415,7 @@ function configOf(input: BuildInput, notes: string[]): RunConfig {
   return {
     runId: testid,
     strategies: phases.map((phase) => phase.strategy),
-    durationS: Math.round(median(phases.map((phase) => phase.end - phase.start))),
+    durationS: durationOf(phases),
     warmupS: Math.round(run.warmupS),
     probeRate: rate('probe'),
     triggerRate: rate('trigger'),
@@ -443,8 +452,10 @@ export function buildFromPrometheus(input: BuildInput): BuildOutput {
       ...appResults(input.app, phase, input.eventLoopWindowS, notes),
     }),
   );
-  const series = input.run.phases.flatMap((phase) => seriesOf(input.client, input.app, phase));
   const config = configOf(input, notes);
+  const series = input.run.phases.flatMap((phase) =>
+    seriesOf(input.client, input.app, phase, config.durationS),
+  );
   const runEnd = input.run.phases.at(-1)?.end ?? Date.now() / 1000;
   return {
     parts: {

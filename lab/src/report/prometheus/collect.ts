@@ -160,14 +160,14 @@ export async function collectFromPrometheus(source: PrometheusSource): Promise<C
     `looplab_run_phase{${testid}}[${Math.ceil(source.sinceS)}s]`,
     now,
   );
-  const run = phaseSeries.length > 0 ? latestRun(phaseSeries) : undefined;
-  if (!run) {
+  const where = `in the last ${source.sinceText} at ${api.baseUrl}`;
+  if (phaseSeries.length === 0)
+    throw new Error(`no looplab_run_phase series for testid ${source.testid} ${where}`);
+  const run = latestRun(phaseSeries);
+  if (!run)
     throw new Error(
-      `no looplab_run_phase series for testid ${source.testid} in the last ${source.sinceText} at ${api.baseUrl}${
-        phaseSeries.length > 0 ? ' (only warm-up phases: the run was stopped before measuring)' : ''
-      }`,
+      `no measure phase of a known strategy in the looplab_run_phase series for testid ${source.testid} ${where} (was the run stopped during its warm-up?)`,
     );
-  }
   const notes: string[] = [];
   if (run.earlierPhases > 0)
     notes.push(
@@ -176,11 +176,6 @@ export async function collectFromPrometheus(source: PrometheusSource): Promise<C
   if (run.unknownStrategies.length > 0)
     notes.push(
       `Strategies this looplab does not know were left out: ${run.unknownStrategies.join(', ')}.`,
-    );
-  const lastScrape = Math.max(...phaseSeries.map((s) => s.t.at(-1) ?? 0));
-  if (now - lastScrape < 3 * run.interval + 1)
-    notes.push(
-      `The run may still be going: its last phase was scraped ${(now - lastScrape).toFixed(1)} s ago. Build the report again when it has finished.`,
     );
 
   const first = run.phases[0];
@@ -193,6 +188,15 @@ export async function collectFromPrometheus(source: PrometheusSource): Promise<C
   const client = new SeriesSet(
     await api.samples(`{${metricNames(CLIENT_METRICS)}, ${testid}}${range}`, to),
   );
+  // A finished run's load generator is scraped once more (--metrics-linger) without any phase.
+  const lastPhaseScrape = Math.max(...phaseSeries.map((s) => s.t.at(-1) ?? 0));
+  if (
+    now - lastPhaseScrape < 3 * run.interval + 1 &&
+    !client.scrapes.some((t) => t > lastPhaseScrape + 1e-3)
+  )
+    notes.push(
+      `The run may still be going: its last phase was scraped ${(now - lastPhaseScrape).toFixed(1)} s ago. Build the report again when it has finished.`,
+    );
   const instance = source.instance ? `, instance=${promString(source.instance)}` : '';
   const appAll = await api.samples(`{${metricNames(APP_METRICS)}${instance}}${range}`, to);
   const { app, instance: appInstance } = appSeriesOf(appAll, source, notes);
@@ -201,9 +205,22 @@ export async function collectFromPrometheus(source: PrometheusSource): Promise<C
       `The app was scraped every ${app.interval.toFixed(1)} s: app numbers are read between scrapes (linear), so their phase boundaries are this coarse.`,
     );
 
+  const phases = run.phases.map((phase) => {
+    if (app && app.firstScrape > phase.start + app.interval)
+      notes.push(
+        `${phase.strategy}: Prometheus scraped the app only from ${iso(app.firstScrape)}, after the measure phase began; its app numbers cover the phase from then on.`,
+      );
+    // No scrape of the load generator before the phase: it may have begun any time before.
+    if (client.firstScrape < phase.first - 1e-3) return phase;
+    notes.push(
+      `${phase.strategy}: Prometheus began scraping the load generator only during this measure phase (first scrape ${iso(phase.first)}); its numbers cover the phase from then on.`,
+    );
+    return { ...phase, start: phase.first, truncated: true };
+  });
+
   const built = buildFromPrometheus({
     testid: source.testid,
-    run,
+    run: { ...run, phases },
     client,
     app,
     instance: appInstance,
@@ -213,6 +230,15 @@ export async function collectFromPrometheus(source: PrometheusSource): Promise<C
   return {
     ...built,
     notes: allNotes,
-    provenance: provenanceOf(api, source, run, client, app, appInstance, allNotes, now),
+    provenance: provenanceOf(
+      api,
+      source,
+      { ...run, phases },
+      client,
+      app,
+      appInstance,
+      allNotes,
+      now,
+    ),
   };
 }

@@ -26,6 +26,8 @@ export interface MeasurePhase extends PhaseSpan {
   end: number;
   /** The strategy's warm-up right before this phase, if it was scraped. */
   warmup: PhaseSpan | undefined;
+  /** Prometheus began scraping the load generator only during this phase: start = first. */
+  truncated?: boolean;
 }
 
 export interface FoundRun {

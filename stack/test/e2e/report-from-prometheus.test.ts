@@ -1,0 +1,212 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report, StrategyResult } from '../../../lab/src/model.js';
+import { type CliResult, runCli } from '../../../lab/test/support/cli.js';
+import { type RealRun, startRealRun } from './support/real-run.js';
+
+const TESTID = 'from-prometheus';
+
+function readReport(folder: string): Report {
+  return JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8')) as Report;
+}
+
+function byStrategy(report: Report, strategy: string): StrategyResult {
+  const result = report.strategies.find((s) => s.strategy === strategy);
+  if (!result) throw new Error(`no ${strategy} in the report`);
+  return result;
+}
+
+/** a / b as a factor ≥ 1, whichever is larger. */
+const factor = (a: number, b: number): number => Math.max(a / b, b / a);
+
+/**
+ * The compose path feeds the report: a real run (app, vegeta, Prometheus scraping both), then
+ * `looplab report --prometheus <url> --testid <id>` builds the report from Prometheus alone.
+ * Its numbers must agree with the report the same run wrote from its own raw data.
+ */
+describe('looplab report --prometheus builds the same report from Prometheus data', () => {
+  let real: RealRun;
+  let out = '';
+  let built: CliResult;
+  let local: Report;
+  let fromProm: Report;
+
+  beforeAll(async () => {
+    real = await startRealRun({ testid: TESTID });
+    if (real.run.code !== 0) return;
+    out = join(real.work, 'from-prometheus');
+    built = await runCli(
+      ['report', '--prometheus', real.promUrl, '--testid', TESTID, '--out', out, '--no-budgets'],
+      60_000,
+    );
+    local = readReport(real.localReportFolder);
+    if (built.code === 0) fromProm = readReport(out);
+  }, 300_000);
+
+  afterAll(async () => {
+    await real?.stop();
+  });
+
+  it('the run itself succeeded', () => {
+    expect(real.run.code, `${real.run.stdout}\n${real.run.stderr}`).toBe(0);
+  });
+
+  it('exits 0 and writes the report files, with prometheus.json instead of raw.json', () => {
+    expect(built.code, `${built.stdout}\n${built.stderr}`).toBe(0);
+    console.log(built.stdout);
+    // Prometheus saw every phase from its start, and the run as finished.
+    expect(built.stdout).not.toMatch(/note: .*(began scraping|only from|still be going)/);
+    for (const file of [
+      'report.json',
+      'report.md',
+      'report.html',
+      'samples.csv',
+      'prometheus.json',
+    ])
+      expect(existsSync(join(out, file)), file).toBe(true);
+    expect(existsSync(join(out, 'raw.json'))).toBe(false);
+    const provenance = JSON.parse(readFileSync(join(out, 'prometheus.json'), 'utf8')) as {
+      testid: string;
+      instance: string;
+      queries: unknown[];
+    };
+    expect(provenance).toMatchObject({ testid: TESTID, instance: `127.0.0.1:${real.app.port}` });
+    expect(provenance.queries).toHaveLength(3);
+  });
+
+  it('has the three strategies in run order, says where its numbers come from', () => {
+    expect(fromProm.strategies.map((s) => s.strategy)).toEqual(['async', 'blocking', 'pooled']);
+    expect(fromProm.source).toBe('prometheus');
+    expect(fromProm.config).toMatchObject({
+      testid: TESTID,
+      strategies: ['async', 'blocking', 'pooled'],
+      durationS: 14,
+      warmupS: 2,
+      probeRate: 50,
+      triggerRate: 2,
+      workload: 'cpu',
+      poolSize: 1,
+    });
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('Built from Prometheus');
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('id="source-note"');
+    // One point per second of each 14 s measure phase.
+    expect(fromProm.series).toHaveLength(3 * 14);
+    expect(readFileSync(join(out, 'samples.csv'), 'utf8').trim().split('\r\n')).toHaveLength(
+      1 + 3 * 14,
+    );
+  });
+
+  it('shows the same direction: blocking raises /ping p99, pooled does not', () => {
+    const async = byStrategy(fromProm, 'async').probe.p99;
+    const blocking = byStrategy(fromProm, 'blocking').probe.p99;
+    const pooled = byStrategy(fromProm, 'pooled').probe.p99;
+    expect(blocking).toBeGreaterThan(5 * async);
+    expect(blocking).toBeGreaterThan(100);
+    expect(pooled).toBeLessThan(blocking / 3);
+    // The max-lag gauge remembers 10 s: read only where its window lies inside the phase, the
+    // blocking strategy's 200 ms stalls do not leak into pooled, which follows it.
+    expect(byStrategy(fromProm, 'pooled').eventLoop.lagMaxMs).toBeLessThan(
+      byStrategy(fromProm, 'blocking').eventLoop.lagMaxMs / 3,
+    );
+  });
+
+  it('agrees with the report the run wrote from its own raw data', () => {
+    const rows = ['async', 'blocking', 'pooled'].map((strategy) => {
+      const l = byStrategy(local, strategy);
+      const p = byStrategy(fromProm, strategy);
+      return {
+        strategy,
+        'p99 local': l.probe.p99,
+        'p99 prom': p.probe.p99,
+        'count local': l.probe.count,
+        'count prom': p.probe.count,
+        'lag max local': l.eventLoop.lagMaxMs,
+        'lag max prom': p.eventLoop.lagMaxMs,
+        'util local': l.eventLoop.utilization,
+        'util prom': p.eventLoop.utilization,
+        'tasks local': l.tasks.completed,
+        'tasks prom': p.tasks.completed,
+      };
+    });
+    console.table(rows);
+    const blocking = { l: byStrategy(local, 'blocking'), p: byStrategy(fromProm, 'blocking') };
+    // Bucket estimate against exact percentiles: 200 ms jobs put p99 in the (150, 200] ms bucket.
+    expect(factor(blocking.p.probe.p99, blocking.l.probe.p99)).toBeLessThan(1.5);
+    expect(factor(blocking.p.eventLoop.lagMaxMs, blocking.l.eventLoop.lagMaxMs)).toBeLessThan(1.25);
+    expect(factor(blocking.p.eventLoop.utilization, blocking.l.eventLoop.utilization)).toBeLessThan(
+      1.25,
+    );
+    for (const strategy of ['async', 'blocking', 'pooled']) {
+      const l = byStrategy(local, strategy);
+      const p = byStrategy(fromProm, strategy);
+      // Small latencies sit in buckets 1 ms wide: within a factor of 2.
+      expect(factor(p.probe.p99, l.probe.p99), `${strategy} p99`).toBeLessThan(2);
+      // Phase boundaries are known to half a scrape interval (1 s here): 50 probes/s.
+      expect(Math.abs(p.probe.count - l.probe.count), `${strategy} probes`).toBeLessThanOrEqual(
+        0.1 * l.probe.count,
+      );
+      expect(
+        Math.abs(p.tasks.completed - l.tasks.completed),
+        `${strategy} tasks`,
+      ).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('checks budgets the same way: exit 3 when one is broken, the report still written', async () => {
+    const budgets = join(real.work, 'impossible.budgets.json');
+    writeFileSync(
+      budgets,
+      JSON.stringify({
+        budgets: [
+          { name: 'blocking under 1 ms', strategy: 'blocking', metric: 'probe.p99', maxMs: 1 },
+        ],
+      }),
+    );
+    const folder = join(real.work, 'with-budgets');
+    const result = await runCli(
+      [
+        'report',
+        '--prometheus',
+        real.promUrl,
+        '--testid',
+        TESTID,
+        '--out',
+        folder,
+        '--budgets',
+        budgets,
+      ],
+      60_000,
+    );
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(3);
+    expect(result.stdout).toContain('budget FAIL: blocking under 1 ms');
+    expect(readReport(folder).budgets).toMatchObject([
+      { name: 'blocking under 1 ms', passed: false },
+    ]);
+  });
+
+  it('an unknown testid is an error that says what was looked for, and where', async () => {
+    const folder = join(real.work, 'unknown');
+    const result = await runCli(
+      ['report', '--prometheus', real.promUrl, '--testid', 'no-such-run', '--out', folder],
+      60_000,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `no looplab_run_phase series for testid no-such-run in the last 24h at ${real.promUrl}`,
+    );
+    expect(existsSync(folder)).toBe(false);
+  });
+
+  it('needs exactly one of a run folder and --prometheus', async () => {
+    const neither = await runCli(['report'], 30_000);
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toContain('give a <run-folder>, or --prometheus <url> --testid <id>');
+    const both = await runCli(
+      ['report', real.localReportFolder, '--prometheus', real.promUrl, '--testid', TESTID],
+      30_000,
+    );
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('not both');
+  });
+});

@@ -1,0 +1,170 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type CliResult, runCli } from '../../../../lab/test/support/cli.js';
+import { type AppProcess, startApp } from '../../../../target-app/test/support/app-process.js';
+
+/**
+ * The real parts of the compose path, without Docker: the built target app, a real Prometheus
+ * (Debian's 2.42 at /usr/bin/prometheus) on a free loopback port with its own config and data
+ * folder, scraping the app and the `looplab compare --target-url ... --metrics-port ...` client
+ * metrics every second during a real run (vegeta, every strategy). Everything stays on 127.0.0.1.
+ */
+
+export const PROMETHEUS = '/usr/bin/prometheus';
+
+export interface RealRunOptions {
+  testid: string;
+  /** Measured seconds per strategy (default 14) and warm-up (default 2). */
+  durationS?: number;
+  warmupS?: number;
+  /** Extra environment for the app (default: a pool of one worker, the 10 s max-lag window). */
+  appEnv?: Record<string, string>;
+}
+
+export interface RealRun {
+  app: AppProcess;
+  promUrl: string;
+  /** The `looplab compare` process: its exit code and output. */
+  run: CliResult;
+  /** Wall-clock seconds (epoch) just before and after the compare run. */
+  runStart: number;
+  runEnd: number;
+  /** The report folder the compare run wrote for itself (raw.json, report.json, ...). */
+  localReportFolder: string;
+  /** A scratch folder, deleted by stop(). */
+  work: string;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitFor(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Starts the app and Prometheus, runs `looplab compare` against them, and leaves both up. */
+export async function startRealRun(options: RealRunOptions): Promise<RealRun> {
+  const work = mkdtempSync(join(tmpdir(), 'looplab-prom-'));
+  let app: AppProcess | undefined;
+  let prometheus: ChildProcess | undefined;
+  const stop = async () => {
+    if (prometheus && prometheus.exitCode === null && prometheus.signalCode === null) {
+      const exited = once(prometheus, 'exit');
+      prometheus.kill('SIGTERM');
+      await exited;
+    }
+    await app?.stop();
+    rmSync(work, { recursive: true, force: true });
+  };
+  try {
+    // The app keeps its default 10 s event-loop max window, as in the compose stack the
+    // dashboards are written for (they read that gauge 10 s into each measure phase).
+    app = await startApp({ LOOPLAB_POOL_SIZE: '1', ...options.appEnv });
+    const promPort = await freePort();
+    const metricsPort = await freePort();
+    const promUrl = `http://127.0.0.1:${promPort}`;
+    writeFileSync(
+      join(work, 'prometheus.yml'),
+      [
+        'global:',
+        '  scrape_interval: 1s',
+        '  evaluation_interval: 1s',
+        'scrape_configs:',
+        '  - job_name: target-app',
+        `    static_configs: [{ targets: ["127.0.0.1:${app.port}"] }]`,
+        '  - job_name: loadgen',
+        `    static_configs: [{ targets: ["127.0.0.1:${metricsPort}"] }]`,
+        '',
+      ].join('\n'),
+    );
+    prometheus = spawn(
+      PROMETHEUS,
+      [
+        `--config.file=${join(work, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(work, 'data')}`,
+        `--web.listen-address=127.0.0.1:${promPort}`,
+        '--web.enable-remote-write-receiver',
+        '--log.level=warn',
+      ],
+      { stdio: 'ignore' },
+    );
+    await waitFor(
+      async () => (await fetch(`${promUrl}/-/ready`)).ok,
+      30_000,
+      'Prometheus to be ready',
+    );
+    // Prometheus applies its targets a few seconds after it is ready; until then nothing is
+    // scraped. Wait for a first scrape of both jobs (the load generator's fails, `up` 0, as it
+    // is not running yet), so the run's first phase is seen from its start.
+    await waitFor(
+      async () => {
+        const response = await fetch(`${promUrl}/api/v1/query?query=up`);
+        const body = (await response.json()) as { data?: { result?: unknown[] } };
+        return (body.data?.result?.length ?? 0) >= 2;
+      },
+      30_000,
+      'Prometheus to scrape both targets',
+    );
+
+    const reports = join(work, 'reports');
+    const runStart = Date.now() / 1000;
+    const run = await runCli([
+      'compare',
+      '--target-url',
+      app.url,
+      '--metrics-port',
+      String(metricsPort),
+      '--metrics-linger',
+      '4',
+      '--testid',
+      options.testid,
+      '--duration',
+      String(options.durationS ?? 14),
+      '--warmup',
+      String(options.warmupS ?? 2),
+      '--trigger-rate',
+      '2',
+      '--size',
+      '200',
+      '--out',
+      reports,
+      '--no-budgets',
+    ]);
+    const runEnd = Date.now() / 1000;
+    const [runId] = run.code === 0 ? readdirSync(reports) : [];
+    return {
+      app,
+      promUrl,
+      run,
+      runStart,
+      runEnd,
+      localReportFolder: runId ? join(reports, runId) : '',
+      work,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
