@@ -61,6 +61,8 @@ export interface MetricsSample {
   t: number;
   /** nodejs_eventloop_delay_window_max_seconds, in ms. */
   lagWindowMaxMs: number;
+  /** The window that max covers (nodejs_eventloop_delay_window_seconds), s; absent in older runs. */
+  lagWindowS?: number;
   /** Cumulative nodejs_eventloop_delay_seconds buckets: upper bound (s) → count. */
   lagBuckets: Array<[number, number]>;
   eluActiveSeconds: number;

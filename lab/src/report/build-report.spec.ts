@@ -639,3 +639,29 @@ describe('buildReport: the report around the results', () => {
     expect({ ...stamped, createdAt: CREATED_AT, budgets: report.budgets }).toEqual(report);
   });
 });
+
+describe('buildReport: the max-delay window must lie inside the measured phase', () => {
+  // Hand-made fixture: the app's max gauge remembers 2 s, so a reading taken before t = 2 s
+  // still shows the stall of the previous strategy (400 ms) and must not count.
+  const windowed = (lagWindowMaxMs: number, t: number) => ({
+    ...sample(t, lagWindowMaxMs, [10, 10, 10, 10, 10], 1),
+    lagWindowS: 2,
+  });
+  const run: RawStrategyRun = {
+    ...ASYNC,
+    samples: [windowed(400, 0), windowed(400, 1000), windowed(6, 2000), windowed(5, 3000)],
+  };
+
+  it('ignores readings whose window reaches back before the phase', () => {
+    const report = buildReport(rawRun([run]), [], CREATED_AT);
+    expect(report.strategies[0]?.eventLoop.lagMaxMs).toBe(6);
+    expect(report.series.map((point) => point.lagMaxMs)).toEqual([null, null, 6]);
+  });
+
+  it('falls back to every reading after the first when the phase is shorter than the window', () => {
+    const short = { ...run, samples: run.samples.slice(0, 2) };
+    expect(buildReport(rawRun([short]), [], CREATED_AT).strategies[0]?.eventLoop.lagMaxMs).toBe(
+      400,
+    );
+  });
+});

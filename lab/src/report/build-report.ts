@@ -35,11 +35,22 @@ function eventLoopOf(samples: MetricsSample[]): StrategyResult['eventLoop'] {
   return {
     lagP50Ms: quantileFromBuckets(first.lagBuckets, last.lagBuckets, 0.5) * 1000,
     lagP99Ms: quantileFromBuckets(first.lagBuckets, last.lagBuckets, 0.99) * 1000,
-    // The first sample only anchors the counters: its window reaches back into the warm-up.
-    lagMaxMs: Math.max(...samples.slice(1).map((sample) => sample.lagWindowMaxMs)),
+    lagMaxMs: Math.max(...windowsInsidePhase(samples).map((sample) => sample.lagWindowMaxMs)),
     utilization:
       seconds > 0 ? (last.eluActiveSeconds - first.eluActiveSeconds) / seconds : Number.NaN,
   };
+}
+
+/**
+ * The samples whose max-delay window lies inside the measured phase: the gauge remembers the
+ * last few seconds, which at the start of a phase belong to the warm-up or, on an app that is
+ * not restarted between strategies, to the previous strategy. The first sample only anchors the
+ * counters. When the phase is shorter than the window, every later sample is used (an upper bound).
+ */
+function windowsInsidePhase(samples: MetricsSample[]): MetricsSample[] {
+  const later = samples.slice(1);
+  const inside = later.filter((sample) => sample.t >= (sample.lagWindowS ?? 0) * 1000);
+  return inside.length > 0 ? inside : later;
 }
 
 function tasksOf(samples: MetricsSample[]): StrategyResult['tasks'] {
@@ -105,7 +116,9 @@ function seriesOf(run: RawStrategyRun, probeRate: number): SeriesPoint[] {
   return probes.map((window, index) => {
     const from = index * 1000;
     const to = from + 1000;
-    const inWindow = run.samples.slice(1).filter((sample) => sample.t >= from && sample.t < to);
+    const inWindow = windowsInsidePhase(run.samples).filter(
+      (sample) => sample.t >= from && sample.t < to,
+    );
     const lastInWindow = inWindow.at(-1);
     let utilization: number | null = null;
     if (lastInWindow) {

@@ -8,6 +8,7 @@ export function toMetricsSample(exposition: string, strategy: Strategy, t: numbe
   return {
     t,
     lagWindowMaxMs: sumOf(samples, 'nodejs_eventloop_delay_window_max_seconds') * 1000,
+    lagWindowS: sumOf(samples, 'nodejs_eventloop_delay_window_seconds') || undefined,
     lagBuckets: bucketsOf(samples, 'nodejs_eventloop_delay_seconds'),
     eluActiveSeconds: sumOf(samples, 'nodejs_eventloop_utilization_active_seconds_total'),
     tasksDone: sumOf(samples, 'looplab_tasks_total', { ...byStrategy, outcome: 'done' }),

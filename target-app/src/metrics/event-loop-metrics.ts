@@ -49,6 +49,12 @@ export class EventLoopMetrics {
         this.windowMax.set(this.currentWindowMax());
       },
     });
+    // Readers need the window to know which part of the past a reading covers.
+    new Gauge({
+      name: 'nodejs_eventloop_delay_window_seconds',
+      help: 'Length of the window of nodejs_eventloop_delay_window_max_seconds (LOOPLAB_EVENT_LOOP_WINDOW_S).',
+      registers: [registry],
+    }).set(windowSeconds);
     this.activeSeconds = new Counter({
       name: 'nodejs_eventloop_utilization_active_seconds_total',
       help: 'Seconds the event loop spent active (performance.eventLoopUtilization). rate() of it is the utilization ratio.',
