@@ -16,7 +16,10 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.LOG_LEVEL, config.OTEL_SERVICE_NAME);
   const { app } = await startApp(config, logger);
-  installShutdown(app, logger, config.LOOPLAB_DRAIN_TIMEOUT_MS);
+  installShutdown(app, logger, {
+    graceMs: config.LOOPLAB_SHUTDOWN_GRACE_MS,
+    drainTimeoutMs: config.LOOPLAB_DRAIN_TIMEOUT_MS,
+  });
 }
 
 main().catch((error: unknown) => {

@@ -5,14 +5,22 @@ import { EventLoopMetrics } from './metrics/event-loop-metrics.js';
 import { TaskService } from './tasks/task-service.js';
 import { shutdownTelemetry } from './telemetry/telemetry.js';
 
+export interface ShutdownTiming {
+  /** How long readiness reports 503 before the listener closes (LOOPLAB_SHUTDOWN_GRACE_MS). */
+  graceMs: number;
+  /** How long accepted background tasks may take to finish (LOOPLAB_DRAIN_TIMEOUT_MS). */
+  drainTimeoutMs: number;
+}
+
 /**
- * SIGTERM/SIGINT: stop accepting connections, drain background tasks up to the timeout,
- * say how many finished and how many were abandoned, then exit 0. A second signal exits at once.
+ * SIGTERM/SIGINT: readiness turns 503 (and the app keeps serving for the grace period, if any),
+ * then it stops accepting connections, drains background tasks up to the timeout, says how many
+ * finished and how many were abandoned, and exits 0. A second signal exits at once.
  */
 export function installShutdown(
   app: NestFastifyApplication,
   logger: Logger,
-  drainTimeoutMs: number,
+  timing: ShutdownTiming,
 ): void {
   let shuttingDown = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -21,7 +29,7 @@ export function installShutdown(
       process.exit(1);
     }
     shuttingDown = true;
-    void shutdown(app, logger, drainTimeoutMs, signal).then(
+    void shutdown(app, logger, timing, signal).then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
@@ -36,11 +44,20 @@ export function installShutdown(
 async function shutdown(
   app: NestFastifyApplication,
   logger: Logger,
-  drainTimeoutMs: number,
+  timing: ShutdownTiming,
   signal: NodeJS.Signals,
 ): Promise<void> {
+  const drainTimeoutMs = timing.drainTimeoutMs;
   const tasks = app.get(TaskService);
   app.get(Readiness).markDraining();
+  if (timing.graceMs > 0) {
+    // Readiness already says 503; keep serving while load balancers notice, then close.
+    logger.info(
+      { signal, grace_ms: timing.graceMs },
+      'shutting down: not ready, still serving during the grace period',
+    );
+    await new Promise((resolve) => setTimeout(resolve, timing.graceMs));
+  }
   logger.info(
     { signal, pending_tasks: tasks.pendingCount, drain_timeout_ms: drainTimeoutMs },
     'shutting down: no longer accepting connections',

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { startApp } from './support/app-process.js';
 import { pipelinedPosts, postJson } from './support/http.js';
@@ -63,5 +64,23 @@ describe('SIGTERM/SIGINT drain background work, then exit 0', () => {
     await expect(startApp({ PORT: 'abc', LOOPLAB_POOL_SIZE: '0' }, 5000)).rejects.toThrow(
       /Invalid configuration[\s\S]*PORT="abc"[\s\S]*LOOPLAB_POOL_SIZE="0"/,
     );
+  });
+});
+
+describe('a shutdown grace period lets load balancers notice before the listener closes', () => {
+  it('reports not-ready but keeps serving for LOOPLAB_SHUTDOWN_GRACE_MS, then drains and exits 0', async () => {
+    const app = await startApp({ LOOPLAB_SHUTDOWN_GRACE_MS: '1500' });
+    const exited = once(app.child, 'exit');
+    app.child.kill('SIGTERM');
+    await app.waitForLog(
+      (line) => line.msg === 'shutting down: not ready, still serving during the grace period',
+    );
+    const ready = await fetch(`${app.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: 'draining' });
+    expect((await fetch(`${app.url}/ping`)).status).toBe(200);
+    const [code] = await exited;
+    expect(code).toBe(0);
+    expect(app.logs.some((line) => String(line.msg).startsWith('drain complete'))).toBe(true);
   });
 });

@@ -21,6 +21,7 @@ export const appConfigSchema = z.object({
   LOOPLAB_BLOCKING_QUEUE_LIMIT: integer(1, 100_000).default(256),
   LOOPLAB_TASK_HISTORY: integer(10, 1_000_000).default(10_000),
   LOOPLAB_DRAIN_TIMEOUT_MS: integer(0, 600_000).default(30_000),
+  LOOPLAB_SHUTDOWN_GRACE_MS: integer(0, 600_000).default(0),
   LOOPLAB_RETRY_AFTER_SECONDS: integer(1, 3600).default(1),
   LOOPLAB_EVENT_LOOP_RESOLUTION_MS: integer(1, 100).default(5),
   LOOPLAB_EVENT_LOOP_WINDOW_S: integer(1, 600).default(10),
