@@ -63,6 +63,8 @@ export interface MetricsSample {
   lagWindowMaxMs: number;
   /** The window that max covers (nodejs_eventloop_delay_window_seconds), s; absent in older runs. */
   lagWindowS?: number;
+  /** Cumulative http_server_request_duration_seconds buckets of GET /ping; absent in older runs. */
+  pingServerBuckets?: Array<[number, number]>;
   /** Cumulative nodejs_eventloop_delay_seconds buckets: upper bound (s) → count. */
   lagBuckets: Array<[number, number]>;
   eluActiveSeconds: number;
@@ -110,6 +112,12 @@ export interface StrategyResult {
   strategy: Strategy;
   /** Client-side latency of GET /ping, ms. */
   probe: LatencySummary;
+  /**
+   * Server-side duration of GET /ping (http_server_request_duration_seconds, bucket estimates),
+   * ms. It starts when the loop picks the request up, so it misses the time a request waited
+   * behind a blocked loop: the gap to the client-side numbers is that wait.
+   */
+  probeServer: { p50Ms: number; p99Ms: number };
   trigger: {
     expected: number;
     sent: number;

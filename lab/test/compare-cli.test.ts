@@ -123,6 +123,12 @@ describe('looplab compare (real app, real load)', () => {
     expect(report.verdict).toMatch(/pooled wins/);
   });
 
+  it("the app's own /ping histogram misses the wait behind a blocked loop; the client sees it", () => {
+    const blocking = report.strategies[1];
+    expect(blocking?.probeServer.p99Ms).toBeGreaterThan(0);
+    expect(blocking?.probeServer.p99Ms).toBeLessThan((blocking?.probe.p99 ?? 0) / 5);
+  });
+
   it('max event-loop lag under blocking is about the workload length, and small under async', () => {
     const [async, blocking] = report.strategies;
     expect(blocking?.eventLoop.lagMaxMs).toBeGreaterThan(SIZE_MS * 0.8);

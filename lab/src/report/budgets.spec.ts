@@ -173,6 +173,7 @@ function result_(
       max: values.max ?? nan,
       errors: 0,
     },
+    probeServer: { p50Ms: nan, p99Ms: nan },
     trigger: { expected: 0, sent: 0, accepted: 0, rejected: 0, errors: 0, p50: nan, p99: nan },
     droppedIterations: 0,
     eventLoop: { lagP50Ms: nan, lagP99Ms: nan, lagMaxMs: values.lagMaxMs ?? nan, utilization: nan },

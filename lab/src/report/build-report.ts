@@ -53,6 +53,16 @@ function windowsInsidePhase(samples: MetricsSample[]): MetricsSample[] {
   return inside.length > 0 ? inside : later;
 }
 
+function probeServerOf(samples: MetricsSample[]): StrategyResult['probeServer'] {
+  const first = samples[0]?.pingServerBuckets;
+  const last = samples.at(-1)?.pingServerBuckets;
+  if (!first || !last || samples.length < 2) return { p50Ms: Number.NaN, p99Ms: Number.NaN };
+  return {
+    p50Ms: quantileFromBuckets(first, last, 0.5) * 1000,
+    p99Ms: quantileFromBuckets(first, last, 0.99) * 1000,
+  };
+}
+
 function tasksOf(samples: MetricsSample[]): StrategyResult['tasks'] {
   const first = samples[0];
   const last = samples.at(-1);
@@ -100,6 +110,7 @@ export function summarizeRun(run: RawStrategyRun): Omit<StrategyResult, 'ratios'
       0,
       run.expected.probe + run.expected.trigger - probes.length - triggers.length,
     ),
+    probeServer: probeServerOf(run.samples),
     eventLoop: eventLoopOf(run.samples),
     tasks: tasksOf(run.samples),
   };

@@ -144,7 +144,7 @@ ${rows || empty}
 </tbody>
 </table>
 </div>
-<p class="footnote">Probe latency and throughput are client-side: measured by the load generator, so they include time a request sat queued behind a blocked event loop. Lag, utilization and task times are server-side.</p>
+<p class="footnote">Probe latency and throughput are client-side: measured by the load generator, so they include time a request sat queued behind a blocked event loop. The server-side p99 is the app's own request histogram, which starts only when the loop picks the request up: the gap between the two is the time spent waiting behind a blocked loop. Lag, utilization and task times are server-side too.</p>
 </section>`;
 }
 

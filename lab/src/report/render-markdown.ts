@@ -47,7 +47,9 @@ function results(report: Report): string {
     ...rows.map(tableLine),
     '',
     '_Probe latency and throughput are client-side (as the load generator saw them, including ' +
-      'time queued behind a blocked event loop); lag, utilization and task times are server-side._',
+      "time queued behind a blocked event loop). The server-side p99 is the app's own request " +
+      'histogram, which starts only when the loop picks the request up: the gap between the two is ' +
+      'the wait behind a blocked loop. Lag, utilization and task times are server-side too._',
   ].join('\n');
 }
 

@@ -29,7 +29,7 @@ interface ColumnDef extends SummaryColumn {
   value: (result: StrategyResult) => string;
 }
 
-export const PROBE_GROUP = 'Probe /ping (client side)';
+export const PROBE_GROUP = 'Probe /ping';
 
 function columnDefs(baseline: Strategy): ColumnDef[] {
   return [
@@ -80,6 +80,14 @@ function columnDefs(baseline: Strategy): ColumnDef[] {
       unit: 'req/s',
       flatLabel: 'probe req/s',
       value: (r) => formatRate(r.probe.throughputRps),
+    },
+    {
+      key: 'probe-server-p99',
+      group: PROBE_GROUP,
+      label: 'server p99',
+      unit: 'ms',
+      flatLabel: 'server-side p99 (ms)',
+      value: (r) => formatMs(r.probeServer?.p99Ms),
     },
     {
       key: 'trigger',

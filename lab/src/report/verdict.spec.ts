@@ -26,6 +26,7 @@ function result(strategy: Strategy, n: Numbers): StrategyResult {
       max: nan,
       errors: n.errors ?? 0,
     },
+    probeServer: { p50Ms: nan, p99Ms: nan },
     trigger: { expected: 30, sent: 30, accepted: 30, rejected: 0, errors: 0, p50: nan, p99: nan },
     droppedIterations: n.dropped ?? 0,
     eventLoop: { lagP50Ms: nan, lagP99Ms: nan, lagMaxMs: n.lagMaxMs, utilization: nan },

@@ -57,6 +57,40 @@ describe('toMetricsSample (real exposition)', () => {
     [698, 710, 720, 724, 738, 747, 752, 752, 755, 755, 756, 756, 760, 764, 765],
   );
 
+  const PING_BOUNDS = [
+    0.0005,
+    0.001,
+    0.002,
+    0.003,
+    0.004,
+    0.005,
+    0.0075,
+    0.01,
+    0.015,
+    0.02,
+    0.03,
+    0.05,
+    0.075,
+    0.1,
+    0.15,
+    0.2,
+    0.3,
+    0.5,
+    0.75,
+    1,
+    1.5,
+    2,
+    3,
+    5,
+    7.5,
+    10,
+    Number.POSITIVE_INFINITY,
+  ];
+  const PING_BUCKETS = PING_BOUNDS.map((bound): [number, number] => [
+    bound,
+    bound < 0.001 ? 0 : bound < 0.003 ? 4 : bound < 0.075 ? 5 : 6,
+  ]);
+
   it('picks the blocking strategy, summing its task histograms over workloads', () => {
     const sample = toMetricsSample(FIXTURE, 'blocking', 1234);
     expect(sample).toEqual({
@@ -74,6 +108,8 @@ describe('toMetricsSample (real exposition)', () => {
       waitBuckets: buckets(TASK_BOUNDS, [1, 3, 3, 4]),
       // run: cpu (1 × 10 buckets, then 2, 3) + sleep (0 × 11 buckets, then 1 from 0.05)
       runBuckets: buckets(TASK_BOUNDS, [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 4]),
+      // GET /ping server side: 4 under 1 ms, 1 under 3 ms, 1 under 75 ms (6 in all).
+      pingServerBuckets: PING_BUCKETS,
     });
   });
 
@@ -112,6 +148,7 @@ describe('toMetricsSample (real exposition)', () => {
     const plain = [
       '# TYPE nodejs_eventloop_delay_window_max_seconds gauge',
       'nodejs_eventloop_delay_window_max_seconds 0.25',
+      'nodejs_eventloop_delay_window_seconds 2',
       '',
       'nodejs_eventloop_delay_seconds_bucket{le="0.01"} 3',
       'nodejs_eventloop_delay_seconds_bucket{le="+Inf"} 4',
@@ -125,6 +162,8 @@ describe('toMetricsSample (real exposition)', () => {
     expect(toMetricsSample(plain, 'pooled', 10)).toEqual({
       t: 10,
       lagWindowMaxMs: 250,
+      lagWindowS: 2,
+      pingServerBuckets: [],
       lagBuckets: [
         [0.01, 3],
         [INF, 4],

@@ -9,6 +9,9 @@ export function toMetricsSample(exposition: string, strategy: Strategy, t: numbe
     t,
     lagWindowMaxMs: sumOf(samples, 'nodejs_eventloop_delay_window_max_seconds') * 1000,
     lagWindowS: sumOf(samples, 'nodejs_eventloop_delay_window_seconds') || undefined,
+    pingServerBuckets: bucketsOf(samples, 'http_server_request_duration_seconds', {
+      route: '/ping',
+    }),
     lagBuckets: bucketsOf(samples, 'nodejs_eventloop_delay_seconds'),
     eluActiveSeconds: sumOf(samples, 'nodejs_eventloop_utilization_active_seconds_total'),
     tasksDone: sumOf(samples, 'looplab_tasks_total', { ...byStrategy, outcome: 'done' }),

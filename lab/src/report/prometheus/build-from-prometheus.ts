@@ -225,9 +225,10 @@ function appResults(
   phase: MeasurePhase,
   windowS: number,
   notes: string[],
-): Pick<StrategyResult, 'eventLoop' | 'tasks'> {
+): Pick<StrategyResult, 'eventLoop' | 'tasks' | 'probeServer'> {
   if (!app) {
     return {
+      probeServer: { p50Ms: Number.NaN, p99Ms: Number.NaN },
       eventLoop: {
         lagP50Ms: Number.NaN,
         lagP99Ms: Number.NaN,
@@ -263,7 +264,15 @@ function appResults(
   const wait = appIncrease(app, 'looplab_task_wait_seconds_bucket', { strategy }, start, end);
   const run = appIncrease(app, 'looplab_task_run_seconds_bucket', { strategy }, start, end);
   const hasSamples = app.scrapedIn(start, end + app.interval);
+  const pingServer = appIncrease(
+    app,
+    'http_server_request_duration_seconds_bucket',
+    { route: '/ping' },
+    start,
+    end,
+  );
   return {
+    probeServer: { p50Ms: quantileMs(pingServer, 0.5), p99Ms: quantileMs(pingServer, 0.99) },
     eventLoop: {
       lagP50Ms: quantileMs(lag, 0.5),
       lagP99Ms: quantileMs(lag, 0.99),
