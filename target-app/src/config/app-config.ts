@@ -26,6 +26,8 @@ export const appConfigSchema = z.object({
   LOOPLAB_EVENT_LOOP_RESOLUTION_MS: integer(1, 100).default(5),
   LOOPLAB_EVENT_LOOP_WINDOW_S: integer(1, 600).default(10),
   LOOPLAB_INSTRUMENTATION: onOff.default('on'),
+  /** Validated (and used) by telemetry/telemetry.ts, which runs before this config is read. */
+  LOOPLAB_TRACE_INSTRUMENTATIONS: z.string().optional(),
   LOOPLAB_FAULT_INJECTION: onOff.default('off'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('looplab-target-app'),

@@ -21,6 +21,43 @@ function isScrape(url: string | undefined): boolean {
   return url === '/metrics' || (url?.startsWith('/metrics?') ?? false);
 }
 
+const INSTRUMENTATIONS = {
+  // Scrapes arrive every second or so; tracing them would only bury the interesting traces.
+  http: () =>
+    new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => isScrape(request.url) }),
+  fastify: () =>
+    new FastifyOtelInstrumentation({
+      registerOnInitialization: true,
+      // One span per lifecycle hook (7+ per request) costs more than /ping itself.
+      instrumentHooks: false,
+      ignorePaths: ({ url }) => isScrape(url),
+    }),
+  // @opentelemetry/instrumentation-nestjs-core supports Nest < 12 only; the Fastify handler
+  // span already names the Nest controller method ("handler - ProbeController.ping").
+  pino: () => new PinoInstrumentation({ disableLogSending: true }),
+};
+export type InstrumentationName = keyof typeof INSTRUMENTATIONS;
+export const INSTRUMENTATION_NAMES = Object.keys(INSTRUMENTATIONS) as InstrumentationName[];
+
+/**
+ * LOOPLAB_TRACE_INSTRUMENTATIONS (comma-separated, default all) picks what is instrumented, so
+ * the cost of each can be measured. Checked here because this runs before the app's config.
+ */
+export function instrumentationsFrom(value: string | undefined): InstrumentationName[] {
+  if (value === undefined || value.trim() === '') return INSTRUMENTATION_NAMES;
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const unknown = names.filter((name) => !(name in INSTRUMENTATIONS));
+  if (unknown.length > 0) {
+    throw new Error(
+      `LOOPLAB_TRACE_INSTRUMENTATIONS=${JSON.stringify(value)}: unknown ${unknown.join(', ')} (known: ${INSTRUMENTATION_NAMES.join(', ')})`,
+    );
+  }
+  return [...new Set(names as InstrumentationName[])];
+}
+
 export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
   if (env.LOOPLAB_INSTRUMENTATION === 'off') return;
   const sdk = new NodeSDK({
@@ -28,19 +65,9 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
     spanProcessors: spanProcessorsFor(env),
     metricReaders: [],
     logRecordProcessors: [],
-    instrumentations: [
-      // Scrapes arrive every second or so; tracing them would only bury the interesting traces.
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => isScrape(request.url) }),
-      new FastifyOtelInstrumentation({
-        registerOnInitialization: true,
-        // One span per lifecycle hook (7+ per request) costs more than /ping itself.
-        instrumentHooks: false,
-        ignorePaths: ({ url }) => isScrape(url),
-      }),
-      // @opentelemetry/instrumentation-nestjs-core supports Nest < 12 only; the Fastify handler
-      // span already names the Nest controller method ("handler - ProbeController.ping").
-      new PinoInstrumentation({ disableLogSending: true }),
-    ],
+    instrumentations: instrumentationsFrom(env.LOOPLAB_TRACE_INSTRUMENTATIONS).map((name) =>
+      INSTRUMENTATIONS[name](),
+    ),
   });
   sdk.start();
   (globalThis as GlobalWithSdk)[SDK_KEY] = sdk;
