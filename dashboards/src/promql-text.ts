@@ -104,13 +104,17 @@ export function tokenize(expr: string): Token[] {
   return tokens;
 }
 
-const KEYWORDS = new Set([
+/** Keywords followed by a parenthesised list of label names. */
+const LABEL_LIST_KEYWORDS = new Set([
   'by',
   'without',
   'on',
   'ignoring',
   'group_left',
   'group_right',
+]);
+const KEYWORDS = new Set([
+  ...LABEL_LIST_KEYWORDS,
   'offset',
   'bool',
   'and',
@@ -121,15 +125,6 @@ const KEYWORDS = new Set([
   'NaN',
   'inf',
   'nan',
-]);
-/** Keywords followed by a parenthesised list of label names. */
-const LABEL_LIST_KEYWORDS = new Set([
-  'by',
-  'without',
-  'on',
-  'ignoring',
-  'group_left',
-  'group_right',
 ]);
 
 /** Metric names selected by the expression (identifiers that are neither functions, keywords nor labels). */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Budget, Strategy, StrategyResult } from '../model.js';
+import { blankStrategyResult } from './__fixtures__/strategy-result.js';
 import { BudgetFileError, evaluateBudgets, loadBudgets, metricValue } from './budgets.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'looplab-budgets-'));
@@ -160,35 +161,20 @@ function result_(
   strategy: Strategy,
   values: { p50?: number; p95?: number; p99?: number; max?: number; lagMaxMs?: number },
 ): StrategyResult {
+  const blank = blankStrategyResult(strategy);
   const nan = Number.NaN;
   return {
-    strategy,
+    ...blank,
     probe: {
+      ...blank.probe,
       count: 100,
       throughputRps: 50,
       p50: values.p50 ?? nan,
-      p90: nan,
       p95: values.p95 ?? nan,
       p99: values.p99 ?? nan,
       max: values.max ?? nan,
-      errors: 0,
     },
-    probeServer: { p50Ms: nan, p99Ms: nan },
-    trigger: { expected: 0, sent: 0, accepted: 0, rejected: 0, errors: 0, p50: nan, p99: nan },
-    droppedIterations: 0,
-    eventLoop: { lagP50Ms: nan, lagP99Ms: nan, lagMaxMs: values.lagMaxMs ?? nan, utilization: nan },
-    tasks: {
-      completed: 0,
-      failed: 0,
-      rejected: 0,
-      waitP50Ms: nan,
-      waitP95Ms: nan,
-      waitP99Ms: nan,
-      runP50Ms: nan,
-      runP95Ms: nan,
-      runP99Ms: nan,
-    },
-    ratios: { probeP50: nan, probeP95: nan, probeP99: nan, probeMax: nan, lagMax: nan },
+    eventLoop: { ...blank.eventLoop, lagMaxMs: values.lagMaxMs ?? nan },
   };
 }
 

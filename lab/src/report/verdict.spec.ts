@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Strategy, StrategyResult } from '../model.js';
+import { blankStrategyResult } from './__fixtures__/strategy-result.js';
 import { writeVerdict } from './verdict.js';
 
 interface Numbers {
@@ -13,35 +14,14 @@ interface Numbers {
 
 /** A StrategyResult with only the numbers the verdict reads; the rest is NaN / 0. */
 function result(strategy: Strategy, n: Numbers): StrategyResult {
-  const nan = Number.NaN;
+  const blank = blankStrategyResult(strategy);
   return {
-    strategy,
-    probe: {
-      count: 1000,
-      throughputRps: 50,
-      p50: nan,
-      p90: nan,
-      p95: nan,
-      p99: n.p99,
-      max: nan,
-      errors: n.errors ?? 0,
-    },
-    probeServer: { p50Ms: nan, p99Ms: nan },
-    trigger: { expected: 30, sent: 30, accepted: 30, rejected: 0, errors: 0, p50: nan, p99: nan },
+    ...blank,
+    probe: { ...blank.probe, count: 1000, throughputRps: 50, p99: n.p99, errors: n.errors ?? 0 },
+    trigger: { ...blank.trigger, expected: 30, sent: 30, accepted: 30 },
     droppedIterations: n.dropped ?? 0,
-    eventLoop: { lagP50Ms: nan, lagP99Ms: nan, lagMaxMs: n.lagMaxMs, utilization: nan },
-    tasks: {
-      completed: 0,
-      failed: 0,
-      rejected: 0,
-      waitP50Ms: nan,
-      waitP95Ms: nan,
-      waitP99Ms: nan,
-      runP50Ms: nan,
-      runP95Ms: nan,
-      runP99Ms: nan,
-    },
-    ratios: { probeP50: nan, probeP95: nan, probeP99: n.ratio, probeMax: nan, lagMax: nan },
+    eventLoop: { ...blank.eventLoop, lagMaxMs: n.lagMaxMs },
+    ratios: { ...blank.ratios, probeP99: n.ratio },
   };
 }
 
