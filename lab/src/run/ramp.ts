@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { RunConfig, Strategy } from '../model.js';
 import { summarizeRun } from '../report/build-report.js';
 import { formatMs } from '../report/format.js';
+import { toJson } from '../report/report-folder.js';
 import { measure, type StrategyRunContext, startApp, statusReporter, warmUp } from './compare.js';
 
 export interface RampOptions {
@@ -142,10 +143,7 @@ export function writeRampFolder(folder: string, result: RampResult): string[] {
   mkdirSync(folder, { recursive: true });
   const json = join(folder, 'ramp.json');
   const markdown = join(folder, 'ramp.md');
-  writeFileSync(
-    json,
-    `${JSON.stringify(result, (_key, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`,
-  );
+  writeFileSync(json, toJson(result));
   writeFileSync(markdown, renderRampMarkdown(result));
   return [json, markdown];
 }
