@@ -7,6 +7,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: [
+            'contract/src/**/*.spec.ts',
             'target-app/src/**/*.spec.ts',
             'lab/src/**/*.spec.ts',
             'dashboards/src/**/*.spec.ts',
