@@ -15,7 +15,7 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Task } from '../tasks/task.js';
+import type { Task } from '../common/tasks/task.js';
 import { currentOrigin, TaskTracing } from './task-tracing.js';
 
 const toMs = (time: HrTime) => time[0] * 1000 + time[1] / 1e6;

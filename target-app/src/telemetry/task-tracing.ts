@@ -7,7 +7,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { runMs, type Task, waitMs } from '../tasks/task.js';
+import { runMs, type Task, waitMs } from '../common/tasks/task.js';
 
 export const TASK_TRACER_NAME = 'looplab.tasks';
 

@@ -3,13 +3,15 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { samplerFromEnv } from './sampler.js';
+import { traceFastifyServers } from './server-spans.js';
 
 const SDK_KEY = Symbol.for('looplab.telemetry.sdk');
 type GlobalWithSdk = typeof globalThis & { [SDK_KEY]?: NodeSDK };
 
 /**
- * Spans are always recorded (trace ids in logs, exemplars, task links) but only exported
- * when OTEL_EXPORTER_OTLP_ENDPOINT is set; then the SDK builds the OTLP exporter from the
+ * Sampled spans are recorded (exemplars, task links) but only exported when
+ * OTEL_EXPORTER_OTLP_ENDPOINT is set; then the SDK builds the OTLP exporter from the
  * standard OTEL_* variables (protocol http/protobuf by default, http/json on request).
  * Without it nothing tries to connect anywhere.
  */
@@ -21,8 +23,14 @@ function isScrape(url: string | undefined): boolean {
   return url === '/metrics' || (url?.startsWith('/metrics?') ?? false);
 }
 
+/**
+ * What LOOPLAB_TRACE_INSTRUMENTATIONS can load. `server` (looplab's own span source, one
+ * Fastify hook pair) and `pino` (trace ids in log lines) are the default; `http` and
+ * `fastify` are the stock OpenTelemetry instrumentations, kept to measure them against it
+ * (each costs tens of percent of /ping throughput: docs/instrumentation.md).
+ */
 const INSTRUMENTATIONS = {
-  // Scrapes arrive every second or so; tracing them would only bury the interesting traces.
+  server: () => undefined,
   http: () =>
     new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => isScrape(request.url) }),
   fastify: () =>
@@ -32,19 +40,19 @@ const INSTRUMENTATIONS = {
       instrumentHooks: false,
       ignorePaths: ({ url }) => isScrape(url),
     }),
-  // @opentelemetry/instrumentation-nestjs-core supports Nest < 12 only; the Fastify handler
-  // span already names the Nest controller method ("handler - ProbeController.ping").
   pino: () => new PinoInstrumentation({ disableLogSending: true }),
 };
 export type InstrumentationName = keyof typeof INSTRUMENTATIONS;
 export const INSTRUMENTATION_NAMES = Object.keys(INSTRUMENTATIONS) as InstrumentationName[];
+export const DEFAULT_INSTRUMENTATIONS: InstrumentationName[] = ['server', 'pino'];
 
 /**
- * LOOPLAB_TRACE_INSTRUMENTATIONS (comma-separated, default all) picks what is instrumented, so
- * the cost of each can be measured. Checked here because this runs before the app's config.
+ * LOOPLAB_TRACE_INSTRUMENTATIONS (comma-separated, default server,pino) picks what is
+ * instrumented, so the cost of each can be measured. Checked here because this runs before
+ * the app's config.
  */
 export function instrumentationsFrom(value: string | undefined): InstrumentationName[] {
-  if (value === undefined || value.trim() === '') return INSTRUMENTATION_NAMES;
+  if (value === undefined || value.trim() === '') return DEFAULT_INSTRUMENTATIONS;
   const names = value
     .split(',')
     .map((name) => name.trim())
@@ -60,16 +68,20 @@ export function instrumentationsFrom(value: string | undefined): Instrumentation
 
 export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
   if (env.LOOPLAB_INSTRUMENTATION === 'off') return;
+  const names = instrumentationsFrom(env.LOOPLAB_TRACE_INSTRUMENTATIONS);
   const sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME || 'looplab-target-app',
+    sampler: samplerFromEnv(env),
     spanProcessors: spanProcessorsFor(env),
     metricReaders: [],
     logRecordProcessors: [],
-    instrumentations: instrumentationsFrom(env.LOOPLAB_TRACE_INSTRUMENTATIONS).map((name) =>
-      INSTRUMENTATIONS[name](),
-    ),
+    instrumentations: names
+      .map((name) => INSTRUMENTATIONS[name]())
+      .filter((instrumentation) => instrumentation !== undefined),
   });
   sdk.start();
+  // After start, so the tracer is the SDK's own rather than a proxy in front of it.
+  if (names.includes('server')) traceFastifyServers();
   (globalThis as GlobalWithSdk)[SDK_KEY] = sdk;
 }
 

@@ -1,0 +1,90 @@
+import { type Context, type Link, TraceFlags, trace } from '@opentelemetry/api';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  ParentBasedSampler,
+  type Sampler,
+  SamplingDecision,
+  type SamplingResult,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace';
+
+/**
+ * The share of new traces (requests without a sampled parent) that are stored when
+ * OTEL_TRACES_SAMPLER is not set. 0.1 keeps the span cost of /ping within the budget
+ * (see docs/instrumentation.md); OTEL_TRACES_SAMPLER_ARG=1 stores every trace.
+ */
+export const DEFAULT_SAMPLER = 'parentbased_traceidratio';
+export const DEFAULT_SAMPLE_RATIO = 0.1;
+
+const SAMPLED: SamplingResult = { decision: SamplingDecision.RECORD_AND_SAMPLED };
+
+const isSampled = (link: Link) => (link.context.traceFlags & TraceFlags.SAMPLED) !== 0;
+
+/**
+ * Parent-based sampling extended to links: a root span linked to a sampled span is
+ * sampled too, so a background task's span is stored whenever the request that enqueued
+ * it was (the task runs in a trace of its own, linked, not parented, to the request).
+ * Everything else is the wrapped sampler's decision.
+ */
+export class LinkFollowingSampler implements Sampler {
+  constructor(private readonly delegate: Sampler) {}
+
+  shouldSample(...args: Parameters<Sampler['shouldSample']>): SamplingResult {
+    const [parent, , , , , links] = args;
+    if (links.length > 0 && !hasParent(parent) && links.some(isSampled)) return SAMPLED;
+    return this.delegate.shouldSample(...args);
+  }
+
+  toString(): string {
+    return `LinkFollowing{${this.delegate.toString()}}`;
+  }
+}
+
+function hasParent(parent: Context): boolean {
+  const spanContext = trace.getSpanContext(parent);
+  return spanContext !== undefined && trace.isSpanContextValid(spanContext);
+}
+
+export class SamplerConfigError extends Error {}
+
+function ratioFrom(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return DEFAULT_SAMPLE_RATIO;
+  const ratio = Number(value);
+  if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) {
+    throw new SamplerConfigError(
+      `OTEL_TRACES_SAMPLER_ARG=${JSON.stringify(value)}: must be a number between 0 and 1`,
+    );
+  }
+  return ratio;
+}
+
+const parentBased = (root: Sampler) => new LinkFollowingSampler(new ParentBasedSampler({ root }));
+
+/** The samplers of the OpenTelemetry SDK environment-variable specification that exist in JS. */
+const SAMPLERS: Record<string, (arg: string | undefined) => Sampler> = {
+  always_on: () => new AlwaysOnSampler(),
+  always_off: () => new AlwaysOffSampler(),
+  traceidratio: (arg) => new TraceIdRatioBasedSampler(ratioFrom(arg)),
+  parentbased_always_on: () => parentBased(new AlwaysOnSampler()),
+  parentbased_always_off: () => parentBased(new AlwaysOffSampler()),
+  parentbased_traceidratio: (arg) => parentBased(new TraceIdRatioBasedSampler(ratioFrom(arg))),
+};
+export const SAMPLER_NAMES = Object.keys(SAMPLERS);
+
+/**
+ * OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG as the OpenTelemetry specification defines
+ * them, with looplab's default (parentbased_traceidratio at DEFAULT_SAMPLE_RATIO) when unset.
+ * The parentbased_* samplers also follow links (LinkFollowingSampler). Stricter than the
+ * specification's "warn and ignore": an unknown name or a bad ratio is a start-up error.
+ */
+export function samplerFromEnv(env: NodeJS.ProcessEnv): Sampler {
+  const name = env.OTEL_TRACES_SAMPLER?.trim() || DEFAULT_SAMPLER;
+  const build = SAMPLERS[name];
+  if (!build) {
+    throw new SamplerConfigError(
+      `OTEL_TRACES_SAMPLER=${JSON.stringify(name)}: unknown sampler (known: ${SAMPLER_NAMES.join(', ')})`,
+    );
+  }
+  return build(env.OTEL_TRACES_SAMPLER_ARG);
+}

@@ -1,0 +1,168 @@
+import { subscribe } from 'node:diagnostics_channel';
+import {
+  type Attributes,
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_NETWORK_PROTOCOL_VERSION,
+  ATTR_URL_PATH,
+  ATTR_URL_QUERY,
+  ATTR_URL_SCHEME,
+  ATTR_USER_AGENT_ORIGINAL,
+} from '@opentelemetry/semantic-conventions';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+  RouteOptions,
+} from 'fastify';
+import {
+  decorateTracedRequests,
+  kServerSpan,
+  kTraceContext,
+  type TracedRequest,
+} from './request-span.js';
+
+export const SERVER_TRACER_NAME = 'looplab.http-server';
+
+/** Scrapes arrive every second or so; tracing them would only bury the interesting traces. */
+const UNTRACED_ROUTES = new Set(['/metrics']);
+
+/** Methods whose body is read from the socket before the handler runs (outside our context). */
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+type Hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
+
+/** What a route's spans share, computed once when the route is registered. */
+interface RouteSpanTemplate {
+  name: string;
+  attributes: Readonly<Attributes>;
+}
+
+function templateFor(method: string, route: string): RouteSpanTemplate {
+  return {
+    name: `${method} ${route}`,
+    attributes: Object.freeze({
+      [ATTR_HTTP_REQUEST_METHOD]: method,
+      [ATTR_HTTP_ROUTE]: route,
+      [ATTR_URL_SCHEME]: 'http',
+    }),
+  };
+}
+
+/** Per-request details, only for spans that are recorded (sampled). */
+function addRequestAttributes(request: FastifyRequest, span: Span): void {
+  const { url } = request;
+  const query = url.indexOf('?');
+  span.setAttribute(ATTR_URL_PATH, query === -1 ? url : url.slice(0, query));
+  if (query !== -1) span.setAttribute(ATTR_URL_QUERY, url.slice(query + 1));
+  span.setAttribute(ATTR_NETWORK_PROTOCOL_VERSION, request.raw.httpVersion);
+  const userAgent = request.headers['user-agent'];
+  if (userAgent !== undefined) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, userAgent);
+}
+
+/**
+ * The hooks of one route: onRequest starts the server span (a child of the client's W3C
+ * traceparent, if any) and makes it active for the rest of the request; onResponse ends it.
+ * An unsampled request costs an id, a non-recording span and one context switch: enough
+ * for its log lines to carry a trace id, nothing more.
+ */
+function routeHooks(tracer: Tracer, templates: ReadonlyMap<string, RouteSpanTemplate>) {
+  const onRequest: Hook = (request, _reply, done) => {
+    const template = templates.get(request.method);
+    if (template === undefined) return done();
+    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const span = tracer.startSpan(
+      template.name,
+      { kind: SpanKind.SERVER, attributes: template.attributes },
+      parent,
+    );
+    if (span.isRecording()) addRequestAttributes(request, span);
+    const active = trace.setSpan(parent, span);
+    (request as TracedRequest)[kServerSpan] = span;
+    (request as TracedRequest)[kTraceContext] = active;
+    context.with(active, done);
+  };
+
+  // The body arrives in socket callbacks that run outside the request's context: re-enter
+  // it before the handler, so the handler's logs and tasks see the request's span.
+  const preHandler: Hook = (request, _reply, done) => {
+    const active = (request as TracedRequest)[kTraceContext];
+    if (active === null) return done();
+    context.with(active, done);
+  };
+
+  const onResponse: Hook = (request, reply, done) => {
+    const span = (request as TracedRequest)[kServerSpan];
+    if (span?.isRecording()) {
+      const status = reply.statusCode;
+      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+      if (status >= 500) {
+        span.setAttribute(ATTR_ERROR_TYPE, String(status));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
+      span.end();
+    }
+    done();
+  };
+
+  const onRequestAbort = (request: FastifyRequest, done: HookHandlerDoneFunction) => {
+    const span = (request as TracedRequest)[kServerSpan];
+    if (span?.isRecording()) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: 'the client aborted the request' });
+      span.end();
+    }
+    done();
+  };
+
+  return { onRequest, preHandler, onResponse, onRequestAbort };
+}
+
+const asArray = <T>(hooks: T | T[] | undefined): T[] =>
+  hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
+
+/** Adds the span hooks to one route, at registration time: nothing per request is looked up. */
+function traceRoute(tracer: Tracer, routeOptions: RouteOptions): void {
+  const route = routeOptions.url;
+  if (UNTRACED_ROUTES.has(route)) return;
+  const methods = asArray(routeOptions.method);
+  const templates = new Map(methods.map((method) => [method, templateFor(method, route)]));
+  const hooks = routeHooks(tracer, templates);
+  const options = routeOptions as unknown as Record<string, unknown[] | undefined>;
+  options.onRequest = [hooks.onRequest, ...asArray(routeOptions.onRequest)];
+  options.onResponse = [...asArray(routeOptions.onResponse), hooks.onResponse];
+  options.onRequestAbort = [...asArray(routeOptions.onRequestAbort), hooks.onRequestAbort];
+  if (methods.some((method) => BODY_METHODS.has(method))) {
+    options.preHandler = [hooks.preHandler, ...asArray(routeOptions.preHandler)];
+  }
+}
+
+/** Installs the span source on one Fastify instance (before its routes are registered). */
+export function traceServerRequests(fastify: FastifyInstance, tracer: Tracer): void {
+  decorateTracedRequests(fastify);
+  fastify.addHook('onRoute', (routeOptions) => traceRoute(tracer, routeOptions));
+}
+
+/**
+ * One server span per request from a Fastify hook pair, following the HTTP server semantic
+ * conventions; installed on every Fastify instance as it is created (Fastify publishes each
+ * new instance on the `fastify.initialization` diagnostics channel), so the app needs no code
+ * for it. Unmatched (404) requests get no span.
+ */
+export function traceFastifyServers(tracer = trace.getTracer(SERVER_TRACER_NAME)): void {
+  subscribe('fastify.initialization', (message) => {
+    traceServerRequests((message as { fastify: FastifyInstance }).fastify, tracer);
+  });
+}
