@@ -7,6 +7,10 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { timeSeriesPanel } from './panels.js';
 import {
+  APP_RESIDENT_MEMORY,
+  CHUNK_SLICES_PER_SECOND,
+  CHUNKED_STRATEGIES,
+  chunkSliceQuantile,
   clientLatencyQuantile,
   EVENT_LOOP_DELAY_MAX,
   EVENT_LOOP_DELAY_MAX_BY_STRATEGY,
@@ -16,11 +20,18 @@ import {
   eventLoopDelayQuantile,
   POOL_BUSY_NOW,
   POOL_QUEUE_SIZE,
-  POOL_THREADS,
+  POOL_STRATEGIES,
   POOL_UTILIZATION_LIFETIME,
+  POOL_WORKER_EXITS,
+  POOL_WORKER_MEMORY,
+  POOL_WORKERS,
   PROCESS_CPU_CORES,
   QUANTILES,
+  QUEUE_JOBS_BY_STATE,
+  QUEUE_STRATEGIES,
   quantileLabel,
+  queueEnqueueQuantile,
+  queueWorkerQuantile,
   serverPingQuantile,
   TASK_OUTCOMES_RATE,
   TASK_QUEUE_DEPTH,
@@ -35,8 +46,10 @@ import {
   looplabDashboard,
   runPhaseAnnotations,
   strategyVariable,
+  targetVariable,
   testidVariable,
 } from './scaffold.js';
+import { strategyColors } from './strategy-colors.js';
 
 export const EVENT_LOOP_UID = 'looplab-event-loop';
 
@@ -51,6 +64,7 @@ export function eventLoopVsLatency(): dashboard.Dashboard {
       "What background work does to the other requests: the target app's event-loop delay next to the latency of the /ping probe, per strategy run.",
   })
     .withVariable(datasourceVariable())
+    .withVariable(targetVariable())
     .withVariable(testidVariable())
     .withVariable(strategyVariable())
     .withVariable(instanceVariable());
@@ -61,7 +75,7 @@ export function eventLoopVsLatency(): dashboard.Dashboard {
     .withPanel(
       timeSeriesPanel({
         title: 'Event-loop delay: p50, p99 and max',
-        description: `How late the main thread's event loop ran its timers (perf_hooks.monitorEventLoopDelay, timer resolution subtracted). p50/p99 come from the cumulative histogram nodejs_eventloop_delay_seconds; max is the exact largest delay (nodejs_eventloop_delay_window_max_seconds, maxed over the window). Healthy (async, pooled): all three stay near 0-5 ms. Blocked (blocking): max jumps to about the length of one background job (e.g. 200 ms) while p50 and often p99 barely move, because a stall is one sample among hundreds; read max. ${PHASES_NOTE}`,
+        description: `How late the main thread's event loop ran its timers (perf_hooks.monitorEventLoopDelay, timer resolution subtracted). p50/p99 come from the cumulative histogram nodejs_eventloop_delay_seconds; max is the exact largest delay (nodejs_eventloop_delay_window_max_seconds, maxed over the window). Healthy (async, and the off-loop strategies pooled, process, queue, threadpool, processpool): all three stay near 0-5 ms; chunked: max about one slice. Blocked (inline, blocking): max jumps to about the length of one background job (e.g. 200 ms) while p50 and often p99 barely move, because a stall is one sample among hundreds; read max. ${PHASES_NOTE}`,
         unit: 's',
         min: 0,
         queries: [
@@ -115,11 +129,12 @@ export function eventLoopVsLatency(): dashboard.Dashboard {
     .withPanel(
       timeSeriesPanel({
         title: 'Max event-loop delay by strategy (measure phases only)',
-        description: `The app's exact max delay attributed to the strategy whose measure phase was running: app series carry no strategy, so each point is multiplied by that run's looplab_run_phase{phase="measure"} series (1 while it runs), which keeps the strategy label (max(...) * on() group_right() phase). A line starts ${EVENT_LOOP_WINDOW_S} s into its phase, because the app's max gauge remembers a stall for ${EVENT_LOOP_WINDOW_S} s (LOOPLAB_EVENT_LOOP_WINDOW_S) and the previous strategy's last stall must not be counted. Healthy: async and pooled lines near 0. Blocked: the blocking line sits at about one job length.`,
+        description: `The app's exact max delay attributed to the strategy whose measure phase was running: app series carry no strategy, so each point is multiplied by that run's looplab_run_phase{phase="measure"} series (1 while it runs), which keeps the strategy label (max(...) * on() group_right() phase). A line starts ${EVENT_LOOP_WINDOW_S} s into its phase, because the app's max gauge remembers a stall for ${EVENT_LOOP_WINDOW_S} s (LOOPLAB_EVENT_LOOP_WINDOW_S) and the previous strategy's last stall must not be counted. Healthy: async and the off-loop strategies near 0, chunked about one slice. Blocked: inline and blocking sit at about one job length.`,
         unit: 's',
         min: 0,
         height: 7,
         queries: [{ expr: EVENT_LOOP_DELAY_MAX_BY_STRATEGY, legend: '{{strategy}} ({{testid}})' }],
+        overrides: strategyColors((s) => `${s} \\(.*\\)`),
       }),
     )
     .withPanel(
@@ -141,7 +156,7 @@ export function eventLoopVsLatency(): dashboard.Dashboard {
       timeSeriesPanel({
         title: 'Task queue wait p50 / p95 by strategy',
         description:
-          'Time from accepting a task to its workload starting (looplab_task_wait_seconds). blocking: includes every blocking job queued ahead of it on the main thread; pooled: time in the pool queue. Healthy: near 0 for both. Saturated: pooled wait grows when jobs arrive faster than the pool finishes them (the cost moved from the loop to the queue); blocking wait grows with the backlog of jobs.',
+          'Time from accepting a task to its workload starting (looplab_task_wait_seconds). blocking and chunked: includes every job queued ahead of it on the main thread; pooled and process: time in the pool queue; queue: time in Redis until the worker takes it (exported by the worker). Healthy: near 0. Saturated: pooled wait grows when jobs arrive faster than the pool finishes them (the cost moved from the loop to the queue); blocking wait grows with the backlog of jobs.',
         unit: 's',
         min: 0,
         width: 12,
@@ -155,7 +170,7 @@ export function eventLoopVsLatency(): dashboard.Dashboard {
       timeSeriesPanel({
         title: 'Task run time p50 / p95 by strategy',
         description:
-          'Time a task spent running its workload (looplab_task_run_seconds). Should match the job size asked for (e.g. 200 ms) for both strategies. For blocking, each second of run time is a second the event loop could not serve anyone; for pooled it is spent on a worker thread. Much longer than asked for: the CPU is oversubscribed.',
+          'Time a task spent running its workload (looplab_task_run_seconds). Should match the job size asked for (e.g. 200 ms). For blocking, each second of run time is a second the event loop could not serve anyone; for pooled, process and queue it is spent off the loop; chunked takes longer than asked for, by design (it yields between slices). Much longer than asked for: the CPU is oversubscribed.',
         unit: 's',
         min: 0,
         width: 12,
@@ -169,13 +184,14 @@ export function eventLoopVsLatency(): dashboard.Dashboard {
       timeSeriesPanel({
         title: 'Tasks in flight by strategy',
         description:
-          'Tasks running right now (looplab_tasks_in_flight, read at scrape time). pooled: up to the pool size. blocking: reads 0 in practice, because a scrape is served by the same event loop and can only run between blocking jobs; scrape gaps (up == 0) during a blocking run are the same effect.',
+          'Tasks running right now (looplab_tasks_in_flight, read at scrape time). pooled and process: up to the pool size; queue: in the worker. blocking: reads 0 in practice, because a scrape is served by the same event loop and can only run between blocking jobs; scrape gaps (up == 0) during a blocking run are the same effect.',
         unit: 'short',
         min: 0,
         width: 8,
         height: 7,
         steps: true,
         queries: [{ expr: TASKS_IN_FLIGHT, legend: '{{strategy}} in flight' }],
+        overrides: strategyColors((s) => `${s} in flight`),
       }),
     )
     .withPanel(
@@ -189,6 +205,7 @@ export function eventLoopVsLatency(): dashboard.Dashboard {
         height: 7,
         steps: true,
         queries: [{ expr: TASK_QUEUE_DEPTH, legend: '{{strategy}} queued' }],
+        overrides: strategyColors((s) => `${s} queued`),
       }),
     )
     .withPanel(
@@ -205,40 +222,126 @@ export function eventLoopVsLatency(): dashboard.Dashboard {
     );
 
   builder
-    .withRow(new RowBuilder('Worker pool (pooled strategy, piscina)'))
+    .withRow(
+      new RowBuilder(`Pools (${POOL_STRATEGIES.join(', ')}: worker threads, child processes)`),
+    )
     .withPanel(
       timeSeriesPanel({
-        title: 'Pool utilization',
+        title: 'Pool utilization by strategy',
         description:
-          'busy now: worker-seconds of pooled work per second divided by the number of threads (rate of looplab_task_run_seconds_sum{strategy="pooled"} / looplab_pool_threads). lifetime: piscina\'s own utilization since the pool started (looplab_pool_utilization_ratio), which moves slowly. Healthy: busy now well below 100 %. At 100 % the pool is the bottleneck and queue wait grows; the event loop stays free either way.',
+          "busy now: worker-seconds of work per second divided by the number of workers (rate of looplab_task_run_seconds_sum / looplab_pool_workers, per strategy). lifetime: the pool's own utilization since it started (looplab_pool_utilization_ratio), which moves slowly. pooled is a worker-thread pool (piscina), process a child-process pool. Healthy: busy now well below 100 %. At 100 % the pool is the bottleneck and queue wait grows; the event loop stays free either way.",
         unit: 'percentunit',
         min: 0,
         width: 12,
         height: 7,
         queries: [
-          { expr: POOL_BUSY_NOW, legend: 'busy now' },
-          { expr: POOL_UTILIZATION_LIFETIME, legend: 'lifetime (piscina)' },
+          { expr: POOL_BUSY_NOW, legend: '{{strategy}} busy now' },
+          { expr: POOL_UTILIZATION_LIFETIME, legend: '{{strategy}} lifetime' },
         ],
+        overrides: strategyColors((s) => `${s} busy now`),
       }),
     )
     .withPanel(
       timeSeriesPanel({
-        title: 'Pool threads and queue size',
+        title: 'Pool workers and queue size by strategy',
         description:
-          "Worker threads alive (looplab_pool_threads, fixed size) and tasks waiting in piscina's queue for a free worker (looplab_pool_queue_size). Healthy: threads constant, queue near 0. A dip in threads: a worker died and was replaced. Queue growing: more work than threads; pooled requests get 503 at LOOPLAB_POOL_QUEUE_LIMIT.",
+          "Workers alive (looplab_pool_workers: threads for pooled, child processes for process; fixed size) and tasks waiting in the pool's queue for a free worker (looplab_pool_queue_size). Healthy: workers constant, queue near 0. exits (looplab_pool_worker_exits_total, per interval): workers that died (a crashed child) and were replaced; a dip in workers is the same moment. Queue growing: more work than workers; requests get 503 at LOOPLAB_POOL_QUEUE_LIMIT.",
         unit: 'short',
         min: 0,
         width: 12,
         height: 7,
         steps: true,
         queries: [
-          { expr: POOL_THREADS, legend: 'threads' },
-          { expr: POOL_QUEUE_SIZE, legend: 'queue size' },
+          { expr: POOL_WORKERS, legend: '{{strategy}} workers' },
+          { expr: POOL_QUEUE_SIZE, legend: '{{strategy}} queue size' },
+          { expr: POOL_WORKER_EXITS, legend: '{{strategy}} exits' },
+        ],
+        overrides: strategyColors((s) => `${s} workers`),
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel({
+        title: 'Process pool: memory of the child processes',
+        description:
+          "Resident memory of the process strategy's child processes, summed (looplab_pool_worker_resident_memory_bytes), next to the app process's own (process_resident_memory_bytes). Process isolation is not free: each child is a whole Node.js runtime, tens of MiB, where a worker thread shares the process. Healthy: flat at about pool size × one runtime. Growing: a workload leaks, or crashed children are replaced faster than the old ones are freed.",
+        unit: 'bytes',
+        min: 0,
+        height: 7,
+        queries: [
+          { expr: POOL_WORKER_MEMORY, legend: '{{strategy}} children (sum)' },
+          { expr: APP_RESIDENT_MEMORY, legend: 'app process' },
+        ],
+        overrides: strategyColors((s) => `${s} children \\(sum\\)`),
+      }),
+    );
+
+  builder
+    .withRow(
+      new RowBuilder(`Job queue (${QUEUE_STRATEGIES.join(', ')}: BullMQ on Redis) and its worker`),
+    )
+    .withPanel(
+      timeSeriesPanel({
+        title: 'Queue jobs by state',
+        description:
+          "BullMQ jobs by state (looplab_queue_jobs{state}: waiting, active, completed, failed, delayed), read from Redis by the queue worker at scrape time. Healthy: waiting near 0, active up to the worker's concurrency, completed rising at the trigger rate. Waiting growing: the worker cannot keep up; the API still answers 202 quickly (the jobs wait in Redis, not on the event loop). failed rising: the workload threw.",
+        unit: 'short',
+        min: 0,
+        width: 12,
+        height: 7,
+        steps: true,
+        queries: [{ expr: QUEUE_JOBS_BY_STATE, legend: '{{state}}' }],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel({
+        title: 'Enqueue time (API) and worker wait / run',
+        description:
+          'enqueue: the time the API spends durably adding the job to Redis before it answers 202 (looplab_queue_enqueue_seconds, the price on the request of surviving restarts). wait: from enqueue to the worker starting the job; run: the workload in the worker process (looplab_task_wait_seconds / looplab_task_run_seconds{strategy="queue"}, exported by the worker). Healthy: enqueue about a millisecond, wait near 0, run about the job size. Wait growing: jobs pile up in Redis.',
+        unit: 's',
+        min: 0,
+        width: 12,
+        height: 7,
+        queries: [
+          ...([0.5, 0.99] as const).map((q) => ({
+            expr: queueEnqueueQuantile(q),
+            legend: `enqueue ${quantileLabel(q)}`,
+          })),
+          ...([0.5, 0.95] as const).flatMap((q) =>
+            (['wait', 'run'] as const).map((what) => ({
+              expr: queueWorkerQuantile(q, what),
+              legend: `worker ${what} ${quantileLabel(q)}`,
+            })),
+          ),
+        ],
+      }),
+    );
+
+  builder
+    .withRow(
+      new RowBuilder(`Chunked work (${CHUNKED_STRATEGIES.join(', ')}: slices on the main thread)`),
+    )
+    .withPanel(
+      timeSeriesPanel({
+        title: 'Slice length p50 / p99 and slices per second',
+        description:
+          'The chunked strategy runs a job on the main thread in slices of at most LOOPLAB_CHUNK_MS, yielding to the event loop (setImmediate) between them: looplab_task_slice_seconds is the length of each slice, its count the number of slices. The event-loop delay under chunked should stay near one slice length. Healthy: p99 at or just under LOOPLAB_CHUNK_MS (default 5 ms). p99 well above it: a slice overran (the workload cannot be cut finer) and the loop stalls that long.',
+        unit: 's',
+        min: 0,
+        height: 7,
+        queries: [
+          ...([0.5, 0.99] as const).map((q) => ({
+            expr: chunkSliceQuantile(q),
+            legend: `slice ${quantileLabel(q)}`,
+          })),
+          { expr: CHUNK_SLICES_PER_SECOND, legend: 'slices per second' },
         ],
         overrides: [
           {
-            regex: 'queue size',
-            properties: [{ id: 'color', value: { mode: 'fixed', fixedColor: 'orange' } }],
+            regex: 'slices per second',
+            properties: [
+              { id: 'unit', value: 'short' },
+              { id: 'custom.axisPlacement', value: 'right' },
+            ],
           },
         ],
       }),

@@ -8,7 +8,7 @@
  *     // GET /api/v1/query?query=<promql>  (instant: true) or /api/v1/query_range (otherwise)
  *   }
  */
-import { variablesIn } from './promql-text.js';
+import { variablesIn } from './grafana-variables.js';
 
 export interface PanelQuery {
   /** uid of the dashboard. */
@@ -46,7 +46,7 @@ export const BUILTIN_VARIABLES: ReadonlySet<string> = new Set([
 
 /**
  * Sample values for every variable the looplab dashboards use: durations for the built-ins,
- * ".*" for the variables used in regex matchers (=~), "none" for the optional second test id.
+ * ".*" for the variables used in regex matchers (=~, $target too), "none" for the optional second test id.
  * Good for a parse check, and for a real query too (".*" selects everything); override
  * instance/testid to pin a real target or run.
  */
@@ -58,6 +58,7 @@ export const SAMPLE_VARIABLE_VALUES: Readonly<Record<string, string>> = {
   __range_s: '300',
   __range_ms: '300000',
   datasource: 'prometheus',
+  target: '.*',
   testid: '.*',
   testid_b: 'none',
   strategy: '.*',

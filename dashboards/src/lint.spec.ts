@@ -11,6 +11,7 @@ import {
   looplabDashboard,
   runPhaseAnnotations,
   strategyVariable,
+  targetVariable,
   testidVariable,
 } from './scaffold.js';
 
@@ -21,6 +22,7 @@ type Json = Record<string, any>;
 function goodDashboard(): Json {
   const builder = looplabDashboard({ uid: 'lint-good', title: 'Lint good', description: 'test' })
     .withVariable(datasourceVariable())
+    .withVariable(targetVariable())
     .withVariable(testidVariable())
     .withVariable(strategyVariable())
     .withVariable(instanceVariable());
@@ -227,8 +229,8 @@ describe('lintDashboard on bad dashboards', () => {
     expectRules(
       (d) => {
         // strategy's query uses $testid: put strategy first
-        const [ds, testid, strategy, instance] = d.templating.list;
-        d.templating.list = [ds, strategy, testid, instance];
+        const [ds, target, testid, strategy, instance] = d.templating.list;
+        d.templating.list = [ds, target, strategy, testid, instance];
       },
       ['variable-order'],
     );

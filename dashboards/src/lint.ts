@@ -19,7 +19,8 @@
  * - variable-order: a variable's query uses only variables defined before it
  */
 import { allPanelQueries, BUILTIN_VARIABLES } from './extract.js';
-import { rangeUses, variablesIn } from './promql-text.js';
+import { variablesIn } from './grafana-variables.js';
+import { rangeUses } from './promql.js';
 
 export interface LintIssue {
   /** uid (or title) of the dashboard. */

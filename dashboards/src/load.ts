@@ -29,6 +29,7 @@ import {
   looplabDashboard,
   runPhaseAnnotations,
   strategyVariable,
+  targetVariable,
   testidVariable,
 } from './scaffold.js';
 
@@ -45,6 +46,7 @@ export function load(): dashboard.Dashboard {
       'The load generator (vegeta driven by looplab compare): attempted vs achieved rate, requests in flight, outcomes, drops and client-side latency per strategy and role.',
   })
     .withVariable(datasourceVariable())
+    .withVariable(targetVariable())
     .withVariable(testidVariable())
     .withVariable(strategyVariable());
   for (const annotation of runPhaseAnnotations()) builder.annotation(annotation);

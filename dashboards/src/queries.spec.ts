@@ -1,19 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { METRIC_LIST, METRICS, sampleNames } from '@looplab/contract';
 import { describe, expect, it } from 'vitest';
 import { buildDashboards, canonicalize } from './dashboards.js';
 import { allPanelQueries, variableQueryToPromQL } from './extract.js';
-import {
-  HISTOGRAMS,
-  isLoadgenMetric,
-  KNOWN_METRIC_NAMES,
-  METRIC_SOURCES,
-  SERIES,
-} from './metric-names.js';
-import { metricNames } from './promql-text.js';
+import { isLoadgenMetric, KNOWN_METRIC_NAMES } from './metric-names.js';
+import { metricNames } from './promql.js';
 import { ALL_QUERIES } from './queries.js';
 
-const REPO_ROOT = resolve(__dirname, '..', '..');
 const generatedQueries = () =>
   buildDashboards().flatMap(({ dashboard }) => allPanelQueries(canonicalize(dashboard)));
 
@@ -48,28 +40,53 @@ describe('ALL_QUERIES', () => {
     }
   });
 
-  it('filters app series by $instance and load generator series by test id', () => {
+  it('filters app series by $target and load generator series by test id and target', () => {
     for (const q of ALL_QUERIES.filter((query) => query.kind === 'promql')) {
       const names = metricNames(q.expr);
       if (names.some((name) => !isLoadgenMetric(name)))
-        expect(q.expr, q.name).toContain('$instance');
-      if (names.some(isLoadgenMetric)) expect(q.expr, q.name).toMatch(/testid=~"\$testid/);
+        expect(q.expr, q.name).toContain('job=~"$target"');
+      if (names.some(isLoadgenMetric)) {
+        expect(q.expr, q.name).toMatch(/testid=~"\$testid/);
+        expect(q.expr, q.name).toContain('target=~"$target"');
+      }
+    }
+  });
+
+  it('reads the event loop and the HTTP histogram of the one app process picked by $instance', () => {
+    const perProcess = [
+      METRICS.eventLoopDelay,
+      METRICS.eventLoopDelayWindowMax,
+      METRICS.eventLoopActive,
+      METRICS.httpServerDuration,
+      METRICS.processCpu,
+    ].flatMap(sampleNames);
+    for (const q of ALL_QUERIES.filter((query) => query.kind === 'promql')) {
+      if (metricNames(q.expr).some((name) => perProcess.includes(name)))
+        expect(q.expr, q.name).toContain('instance=~"$instance"');
     }
   });
 });
 
 describe('the metric name list', () => {
-  const docs = readFileSync(resolve(REPO_ROOT, METRIC_SOURCES.app), 'utf8');
-  const loadgen = readFileSync(resolve(REPO_ROOT, METRIC_SOURCES.loadgen), 'utf8');
-
-  it('matches the target app documentation (docs/metrics.md)', () => {
-    const appNames = [...HISTOGRAMS, ...SERIES].filter((name) => !isLoadgenMetric(name));
-    for (const name of appNames) expect(docs, name).toContain(`\`${name}\``);
+  it('is the contract: every sample name of contract/data/metrics.json', () => {
+    expect(KNOWN_METRIC_NAMES.has(`${METRICS.eventLoopDelay.name}_bucket`)).toBe(true);
+    expect(KNOWN_METRIC_NAMES.has(METRICS.poolWorkers.name)).toBe(true);
+    expect(KNOWN_METRIC_NAMES.has('looplab_pool_threads')).toBe(false);
+    expect(isLoadgenMetric(METRICS.runPhase.name)).toBe(true);
+    expect(isLoadgenMetric(`${METRICS.taskRun.name}_sum`)).toBe(false);
   });
 
-  it('matches the load generator source (lab/src/run/client-metrics.ts)', () => {
-    const defined = [...loadgen.matchAll(/name: '([a-z_:]+)'/g)].map((m) => m[1]);
-    const ours = [...HISTOGRAMS, ...SERIES].filter(isLoadgenMetric);
-    expect([...ours].sort()).toEqual([...defined].sort());
+  it('is used by the dashboards for every feature the contract gives a per-strategy metric', () => {
+    const used = new Set(
+      ALL_QUERIES.flatMap((q) =>
+        metricNames(q.kind === 'label_values' ? variableQueryToPromQL(q.expr) : q.expr),
+      ),
+    );
+    for (const metric of METRIC_LIST.filter((m) => m.strategies !== undefined)) {
+      expect(
+        sampleNames(metric).some((name) => used.has(name)),
+        metric.name,
+      ).toBe(true);
+    }
   });
 });

@@ -4,6 +4,7 @@
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
+import { RUNTIMES, runtimeTitle } from '@looplab/contract';
 import { DATASOURCE, PROMETHEUS_UID } from './panels.js';
 import {
   runPhaseAnnotation,
@@ -50,11 +51,32 @@ export function datasourceVariable(): dashboard.DatasourceVariableBuilder {
 
 const ALL = { selected: true, text: 'All', value: '$__all' };
 
+/**
+ * Which target app (the contract's runtimes: node, fastapi). Each app's Prometheus scrape job is
+ * named after its runtime and the load generator labels its series `target` the same way, so
+ * one value selects both sides.
+ */
+export function targetVariable(): dashboard.CustomVariableBuilder {
+  const [first] = RUNTIMES;
+  return new dashboard.CustomVariableBuilder('target')
+    .label('Target app')
+    .description(
+      `The app under test: ${RUNTIMES.map((r) => `${r} = ${runtimeTitle(r)}`).join(', ')} (scrape job of the app, label target of the load generator's series).`,
+    )
+    .values(RUNTIMES.join(','))
+    .options(RUNTIMES.map((r) => ({ selected: r === first, text: r, value: r })))
+    .multi(false)
+    .includeAll(false)
+    .current({ selected: true, text: first ?? '', value: first ?? '' });
+}
+
 /** Runs of the compare runner (testid label), newest first when ids sort by time. */
 export function testidVariable(): dashboard.QueryVariableBuilder {
   return new dashboard.QueryVariableBuilder('testid')
     .label('Test id')
-    .description('looplab compare runs (label testid of looplab_run_phase) within the time range.')
+    .description(
+      'looplab compare runs of the selected target app (label testid of looplab_run_phase) within the time range.',
+    )
     .datasource(DATASOURCE)
     .query(VARIABLE_TESTID)
     .definition(VARIABLE_TESTID)
@@ -69,7 +91,9 @@ export function testidVariable(): dashboard.QueryVariableBuilder {
 export function strategyVariable(): dashboard.QueryVariableBuilder {
   return new dashboard.QueryVariableBuilder('strategy')
     .label('Strategy')
-    .description('Strategies run by the selected test ids (label strategy of looplab_run_phase).')
+    .description(
+      'Strategies run by the selected test ids against the selected target app (label strategy of looplab_run_phase).',
+    )
     .datasource(DATASOURCE)
     .query(VARIABLE_STRATEGY)
     .definition(VARIABLE_STRATEGY)
@@ -85,7 +109,7 @@ export function strategyVariable(): dashboard.QueryVariableBuilder {
 export function instanceVariable(): dashboard.QueryVariableBuilder {
   return new dashboard.QueryVariableBuilder('instance')
     .label('App instance')
-    .description('Target app process (instance label of its event-loop histogram).')
+    .description('Process of the selected target app (instance label of its event-loop histogram).')
     .datasource(DATASOURCE)
     .query(VARIABLE_INSTANCE)
     .definition(VARIABLE_INSTANCE)

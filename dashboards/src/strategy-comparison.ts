@@ -34,6 +34,7 @@ import {
   instanceVariable,
   looplabDashboard,
   runPhaseAnnotations,
+  targetVariable,
 } from './scaffold.js';
 
 export const COMPARISON_UID = 'looplab-comparison';
@@ -72,6 +73,7 @@ export function strategyComparison(): dashboard.Dashboard {
       'Strategies side by side for one or two looplab compare runs: client-side probe percentiles over each measure phase, ratios to async, event-loop stalls and work done.',
   })
     .withVariable(datasourceVariable())
+    .withVariable(targetVariable())
     .withVariable(
       singleTestidVariable('testid', 'Test id').description(
         'The run to compare (looplab compare --testid, default the run id).',

@@ -1,30 +1,30 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${name} here is Grafana variable syntax, not a template literal
 import { describe, expect, it } from 'vitest';
-import { metricNames, rangeUses, tokenize, variablesIn } from './promql-text.js';
+import { variablesIn } from './grafana-variables.js';
+import { metricNames, parsePromQL, rangeUses } from './promql.js';
 
-describe('tokenize', () => {
+describe('parsePromQL', () => {
   it('keeps label matchers, strings and ranges whole', () => {
-    const tokens = tokenize('rate(x{a=~"}[5m]", b="q"}[$__rate_interval])');
-    expect(tokens.map((t) => t.kind)).toEqual([
-      'ident',
-      'punct',
-      'ident',
-      'matchers',
-      'range',
-      'punct',
-    ]);
-    expect(tokens[3]?.text).toBe('a=~"}[5m]", b="q"');
-    expect(tokens[4]?.text).toBe('$__rate_interval');
+    const expr = 'rate(x{a=~"}[5m]", b="q"}[$__rate_interval])';
+    expect(metricNames(expr)).toEqual(['x']);
+    expect(rangeUses(expr)).toEqual([{ fn: 'rate', range: '$__rate_interval' }]);
   });
 
-  it('reads numbers, durations and two-character operators', () => {
-    const tokens = tokenize('x offset 10s >= 0.5e-3');
-    expect(tokens.map((t) => t.text)).toEqual(['x', 'offset', '10s', '>=', '0.5e-3']);
+  it('reads numbers, offsets and two-character operators', () => {
+    expect(metricNames('x offset 10s >= 0.5e-3')).toEqual(['x']);
+    expect(rangeUses('x offset 10s >= 0.5e-3')).toEqual([]);
   });
 
-  it('rejects unterminated strings and braces', () => {
-    expect(() => tokenize('x{a="b}')).toThrow(/unterminated string/);
-    expect(() => tokenize('x{a="b"')).toThrow(/unclosed \{/);
+  it('rejects unterminated strings and braces, naming the position', () => {
+    expect(() => parsePromQL('x{a="b}')).toThrow(/does not parse at character 8/);
+    expect(() => parsePromQL('x{a="b"')).toThrow(/does not parse/);
+    expect(() => parsePromQL('sum(rate(x[5m])')).toThrow(/does not parse/);
+  });
+
+  it('accepts Grafana variables in ranges, steps and matchers', () => {
+    expect(() =>
+      parsePromQL('max_over_time(a{i=~"$instance"}[${__range}:$__interval]) + b[[[x]]]'),
+    ).not.toThrow();
   });
 });
 
