@@ -6,6 +6,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../src/model.js';
 import { renderHtml } from '../src/report/render-html.js';
+import { findChromium } from '../src/tools/index.js';
 import { sampleReport, sampleReportFor } from './fixtures/sample-report.js';
 
 /** report.html in a real (headless) Chromium: it must draw every chart with no network at all. */
@@ -37,7 +38,7 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'looplab-report-html-'));
   browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: findChromium(),
     args: [
       '--no-sandbox',
       '--disable-background-networking',

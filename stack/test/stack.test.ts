@@ -3,7 +3,7 @@
  * needed or used: the files are parsed and cross-checked, docker-compose.yml is validated
  * against the Compose Specification schema, and Prometheus' own `promtool` checks its config.
  *
- * Needs `promtool` on PATH (Debian: `apt-get install prometheus`); see docs/stack.md.
+ * Needs the pinned `promtool` (`npm run setup` builds it into .tools/bin); see docs/stack.md.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parseDocument, parse as parseYaml } from 'yaml';
+import { findTool } from '../../lab/src/tools/index.js';
 import {
   durationSeconds,
   interpolate,
@@ -27,11 +28,6 @@ const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 
 /** sha256 of JSON.stringify(JSON.parse(schema)): see stack/test/compose-spec.SOURCE.md. */
 const SCHEMA_CANONICAL_SHA256 = 'b2dc5daa8ce86f3b6a82dfe17afa0b5428b21d51a18bfb6e1ef304cf88e933ae';
-
-/** Keys of prometheus.yml that Prometheus 2.x does not know; removed only for a 2.x promtool. */
-const PROMETHEUS_V3_ONLY_KEYS: readonly (readonly string[])[] = [
-  ['global', 'scrape_native_histograms'],
-];
 
 /** Bind-mounted host folders that are produced by other steps and may not exist yet. */
 const GENERATED_HOST_PATHS = ['./dashboards/generated', './reports'];
@@ -446,7 +442,10 @@ describe('docker-compose.yml', () => {
     const version = envValues.VEGETA_VERSION as string;
     expect(version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(read('stack/loadgen/Dockerfile')).toContain(`ARG VEGETA_VERSION=${version}`);
-    expect(read('scripts/setup-tools.mjs')).toContain(`const VERSION = '${version}';`);
+    const pins = JSON.parse(read('contract/data/versions.json')) as { vegeta: { version: string } };
+    expect(pins.vegeta.version, 'contract/data/versions.json (what npm run setup builds)').toBe(
+      version,
+    );
     expect(read('lab/src/load/vegeta.ts')).toContain(`VEGETA_VERSION = '${version}'`);
   });
 
@@ -511,32 +510,14 @@ describe('docker-compose.yml', () => {
 
 describe('stack/prometheus/prometheus.yml', () => {
   it('passes `promtool check config`', () => {
-    const version = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
-    if (version.error) {
-      throw new Error(
-        'promtool is not installed (Debian/Ubuntu: apt-get install prometheus); it checks stack/prometheus/prometheus.yml',
-      );
-    }
-    const major = Number(/version (\d+)\./.exec(`${version.stdout}${version.stderr}`)?.[1]);
-    expect(major).toBeGreaterThanOrEqual(2);
-
-    const original = read('stack/prometheus/prometheus.yml');
-    let checked = original;
-    if (major < 3) {
-      // An older promtool rejects keys it does not know: remove exactly the documented
-      // 3.x-only keys (each must be present), check the rest.
-      const doc = parseDocument(original);
-      for (const path of PROMETHEUS_V3_ONLY_KEYS) {
-        expect(doc.hasIn(path), `${path.join('.')} is listed as 3.x-only but absent`).toBe(true);
-        doc.deleteIn(path);
-      }
-      checked = doc.toString();
-    }
+    // The pinned promtool, the same release as the compose image (throws naming the fix if absent).
+    const promtool = findTool('promtool').path;
+    const checked = read('stack/prometheus/prometheus.yml');
     const dir = mkdtempSync(join(tmpdir(), 'looplab-promtool-'));
     try {
       const file = join(dir, 'prometheus.yml');
       writeFileSync(file, checked);
-      const result = spawnSync('promtool', ['check', 'config', file], { encoding: 'utf8' });
+      const result = spawnSync(promtool, ['check', 'config', file], { encoding: 'utf8' });
       expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
       expect(result.stdout).toContain('SUCCESS');
     } finally {
@@ -617,58 +598,52 @@ describe('stack/grafana/provisioning', () => {
     expect(home).toBe(`${mount?.target}/event-loop-vs-latency.json`);
   });
 
-  it.skipIf(!existsSync(join(ROOT, 'dashboards/generated')))(
-    'the generated dashboards refer only to provisioned data sources',
-    () => {
-      const files = readdirSync(join(ROOT, 'dashboards/generated')).filter((f) =>
-        f.endsWith('.json'),
-      );
-      const types = new Set(datasources.datasources.map((ds) => ds.type));
-      for (const file of files) {
-        const dashboard = JSON.parse(read(`dashboards/generated/${file}`)) as {
-          templating?: { list?: { type: string; query?: string; current?: { value?: string } }[] };
-        };
-        const variables = (dashboard.templating?.list ?? []).filter((v) => v.type === 'datasource');
-        for (const variable of variables) {
-          if (variable.query)
-            expect(types, `${file}: variable of type ${variable.query}`).toContain(variable.query);
-          if (variable.current?.value) {
-            expect(Object.keys(byUid), `${file}: default ${variable.current.value}`).toContain(
-              variable.current.value,
-            );
-          }
-        }
-        const refs: { type?: string; uid?: string }[] = [];
-        const walk = (node: unknown): void => {
-          if (Array.isArray(node)) node.forEach(walk);
-          else if (node && typeof node === 'object') {
-            const ds = (node as Dict).datasource;
-            if (ds && typeof ds === 'object') refs.push(ds as { type?: string; uid?: string });
-            Object.values(node).forEach(walk);
-          }
-        };
-        walk(dashboard);
-        for (const ref of refs) {
-          if (ref.uid && !ref.uid.startsWith('$') && !ref.uid.startsWith('-- ')) {
-            expect(Object.keys(byUid), `${file}: data source uid ${ref.uid}`).toContain(ref.uid);
-          }
-          if (ref.type && !ref.type.startsWith('grafana') && ref.type !== 'datasource') {
-            expect(types, `${file}: data source type ${ref.type}`).toContain(ref.type);
-          }
+  it('the generated dashboards refer only to provisioned data sources', () => {
+    const files = readdirSync(join(ROOT, 'dashboards/generated')).filter((f) =>
+      f.endsWith('.json'),
+    );
+    const types = new Set(datasources.datasources.map((ds) => ds.type));
+    for (const file of files) {
+      const dashboard = JSON.parse(read(`dashboards/generated/${file}`)) as {
+        templating?: { list?: { type: string; query?: string; current?: { value?: string } }[] };
+      };
+      const variables = (dashboard.templating?.list ?? []).filter((v) => v.type === 'datasource');
+      for (const variable of variables) {
+        if (variable.query)
+          expect(types, `${file}: variable of type ${variable.query}`).toContain(variable.query);
+        if (variable.current?.value) {
+          expect(Object.keys(byUid), `${file}: default ${variable.current.value}`).toContain(
+            variable.current.value,
+          );
         }
       }
-    },
-  );
-
-  it.skipIf(!existsSync(join(ROOT, 'dashboards/generated/event-loop-vs-latency.json')))(
-    'the home dashboard file, once generated, is the headline dashboard (uid looplab-event-loop)',
-    () => {
-      const home = JSON.parse(read('dashboards/generated/event-loop-vs-latency.json')) as {
-        uid?: string;
+      const refs: { type?: string; uid?: string }[] = [];
+      const walk = (node: unknown): void => {
+        if (Array.isArray(node)) node.forEach(walk);
+        else if (node && typeof node === 'object') {
+          const ds = (node as Dict).datasource;
+          if (ds && typeof ds === 'object') refs.push(ds as { type?: string; uid?: string });
+          Object.values(node).forEach(walk);
+        }
       };
-      expect(home.uid).toBe('looplab-event-loop');
-    },
-  );
+      walk(dashboard);
+      for (const ref of refs) {
+        if (ref.uid && !ref.uid.startsWith('$') && !ref.uid.startsWith('-- ')) {
+          expect(Object.keys(byUid), `${file}: data source uid ${ref.uid}`).toContain(ref.uid);
+        }
+        if (ref.type && !ref.type.startsWith('grafana') && ref.type !== 'datasource') {
+          expect(types, `${file}: data source type ${ref.type}`).toContain(ref.type);
+        }
+      }
+    }
+  });
+
+  it('the home dashboard file is the headline dashboard (uid looplab-event-loop)', () => {
+    const home = JSON.parse(read('dashboards/generated/event-loop-vs-latency.json')) as {
+      uid?: string;
+    };
+    expect(home.uid).toBe('looplab-event-loop');
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

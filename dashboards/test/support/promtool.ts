@@ -1,30 +1,29 @@
 /**
- * promtool (Debian's /usr/bin/promtool, or $PROMTOOL) as a PromQL parser and evaluator for tests:
+ * The pinned promtool (found by the lab's tool resolver) as a PromQL parser and evaluator in tests:
  * `check rules` parses every expression of a rules file, `test rules` evaluates expressions
  * against synthetic series with the real Prometheus engine. JSON is valid YAML, so no YAML
  * library is needed.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-export const PROMTOOL = process.env.PROMTOOL ?? '/usr/bin/promtool';
-export const promtoolAvailable = (): boolean =>
-  existsSync(PROMTOOL) && spawnSync(PROMTOOL, ['--version']).status === 0;
+import { findTool } from '../../../lab/src/tools/index.js';
 
 export interface PromtoolResult {
   status: number;
   output: string;
 }
 
+/** Throws naming the fix (`npm run setup`) when the pinned promtool is absent: the test fails, it is not skipped. */
 function run(args: string[], files: Record<string, unknown>): PromtoolResult {
+  const promtool = findTool('promtool').path;
   const dir = mkdtempSync(join(tmpdir(), 'looplab-promtool-'));
   try {
     for (const [name, content] of Object.entries(files)) {
       writeFileSync(join(dir, name), JSON.stringify(content, null, 1));
     }
-    const result = spawnSync(PROMTOOL, args, { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    const result = spawnSync(promtool, args, { cwd: dir, encoding: 'utf8', timeout: 60_000 });
     return { status: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -49,11 +49,11 @@ describe('pinned', () => {
 
   it('prefixes the command with taskset -c <cpus>', () => {
     expect(pinned('0-2', 'node', ['dist/main.js'])).toEqual([
-      '/usr/bin/taskset',
+      'taskset',
       ['-c', '0-2', 'node', 'dist/main.js'],
     ]);
     expect(pinned('3', '/usr/local/bin/vegeta', [])).toEqual([
-      '/usr/bin/taskset',
+      'taskset',
       ['-c', '3', '/usr/local/bin/vegeta'],
     ]);
   });

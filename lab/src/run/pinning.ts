@@ -1,12 +1,12 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { findOptionalTool } from '../tools/index.js';
 
 export interface Pinning {
   app: string | null;
   load: string | null;
 }
 
-const TASKSET = '/usr/bin/taskset';
+const TASKSET = 'taskset';
 
 /**
  * App and load generator on different cores, so they do not steal each other's CPU:
@@ -15,7 +15,7 @@ const TASKSET = '/usr/bin/taskset';
  */
 export function choosePinning(
   cores = availableParallelism(),
-  tasksetAvailable = existsSync(TASKSET),
+  tasksetAvailable = findOptionalTool(TASKSET) !== null,
 ): Pinning {
   if (!tasksetAvailable || cores < 2) return { app: null, load: null };
   const last = cores - 1;

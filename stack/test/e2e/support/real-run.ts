@@ -4,17 +4,19 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findTool } from '../../../../lab/src/tools/index.js';
 import { type CliResult, runCli } from '../../../../lab/test/support/cli.js';
 import { type AppProcess, startApp } from '../../../../target-app/test/support/app-process.js';
 
 /**
  * The real parts of the compose path, without Docker: the built target app, a real Prometheus
- * (Debian's 2.42 at /usr/bin/prometheus) on a free loopback port with its own config and data
- * folder, scraping the app and the `looplab compare --target-url ... --metrics-port ...` client
+ * (the compose image's release, from .tools/bin) on a free loopback port with its own config and
+ * data folder, scraping the app and the `looplab compare --target-url ... --metrics-port ...` client
  * metrics every second during a real run (vegeta, every strategy). Everything stays on 127.0.0.1.
  */
 
-export const PROMETHEUS = '/usr/bin/prometheus';
+/** The pinned Prometheus; throws naming the fix (`npm run setup`) when it is absent. */
+export const prometheusBinary = (): string => findTool('prometheus').path;
 
 export interface RealRunOptions {
   testid: string;
@@ -99,7 +101,7 @@ export async function startRealRun(options: RealRunOptions): Promise<RealRun> {
       ].join('\n'),
     );
     prometheus = spawn(
-      PROMETHEUS,
+      prometheusBinary(),
       [
         `--config.file=${join(work, 'prometheus.yml')}`,
         `--storage.tsdb.path=${join(work, 'data')}`,
