@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { INSTRUMENTATION_NAMES, instrumentationsFrom } from './telemetry.js';
+import {
+  DEFAULT_INSTRUMENTATIONS,
+  INSTRUMENTATION_NAMES,
+  instrumentationsFrom,
+} from './telemetry.js';
 
 describe('instrumentationsFrom (LOOPLAB_TRACE_INSTRUMENTATIONS)', () => {
-  it('loads every instrumentation by default', () => {
-    expect(instrumentationsFrom(undefined)).toEqual(['http', 'fastify', 'pino']);
-    expect(instrumentationsFrom('  ')).toEqual(INSTRUMENTATION_NAMES);
+  it("loads looplab's own server span source and the pino trace ids by default", () => {
+    expect(DEFAULT_INSTRUMENTATIONS).toEqual(['server', 'pino']);
+    expect(instrumentationsFrom(undefined)).toEqual(DEFAULT_INSTRUMENTATIONS);
+    expect(instrumentationsFrom('  ')).toEqual(DEFAULT_INSTRUMENTATIONS);
   });
 
   it('picks a subset, ignoring blanks and repeats', () => {
@@ -12,8 +17,9 @@ describe('instrumentationsFrom (LOOPLAB_TRACE_INSTRUMENTATIONS)', () => {
   });
 
   it('names unknown instrumentations and the known ones', () => {
+    expect(INSTRUMENTATION_NAMES).toEqual(['server', 'http', 'fastify', 'pino']);
     expect(() => instrumentationsFrom('http,nestjs')).toThrow(
-      'LOOPLAB_TRACE_INSTRUMENTATIONS="http,nestjs": unknown nestjs (known: http, fastify, pino)',
+      'LOOPLAB_TRACE_INSTRUMENTATIONS="http,nestjs": unknown nestjs (known: server, http, fastify, pino)',
     );
   });
 });

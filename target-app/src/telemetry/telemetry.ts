@@ -66,13 +66,21 @@ export function instrumentationsFrom(value: string | undefined): Instrumentation
   return [...new Set(names as InstrumentationName[])];
 }
 
-export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
+/** What a test may replace: where spans go (an in-memory exporter instead of OTLP). */
+export interface TelemetryOverrides {
+  spanProcessors?: SpanProcessor[];
+}
+
+export function startTelemetry(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: TelemetryOverrides = {},
+): void {
   if (env.LOOPLAB_INSTRUMENTATION === 'off') return;
   const names = instrumentationsFrom(env.LOOPLAB_TRACE_INSTRUMENTATIONS);
   const sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME || 'looplab-target-app',
     sampler: samplerFromEnv(env),
-    spanProcessors: spanProcessorsFor(env),
+    spanProcessors: overrides.spanProcessors ?? spanProcessorsFor(env),
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: names
