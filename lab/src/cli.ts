@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { STRATEGY_NAMES } from '@looplab/contract';
 import { Command, Option } from 'commander';
+import { type CompareFlags, runCompareCommand } from './commands/compare.js';
 import {
   addLoadOptions,
   applyScenario,
@@ -10,20 +12,15 @@ import {
   SCENARIOS,
   type ScenarioName,
   strategyList,
-} from './cli-options.js';
-import { type CompareFlags, runCompareCommand } from './compare-command.js';
-import { STRATEGIES } from './model.js';
-import { printBudgetSummary } from './print.js';
-import { type RampFlags, runRampCommand } from './ramp-command.js';
+} from './commands/options.js';
+import { printBudgetSummary } from './commands/print.js';
+import { type RampFlags, runRampCommand } from './commands/ramp.js';
+import { defaultPrometheusOut, writePrometheusReport } from './render/prometheus-report.js';
+import { readRawRun, writeReportFolder } from './render/report-folder.js';
+import { buildReport } from './report/assemble.js';
 import { loadBudgets } from './report/budgets.js';
-import { buildReport } from './report/build-report.js';
 import { renderDiff } from './report/diff.js';
-import { parseDurationS } from './report/prometheus/phases.js';
-import {
-  defaultPrometheusOut,
-  writePrometheusReport,
-} from './report/prometheus/prometheus-report.js';
-import { readRawRun, writeReportFolder } from './report/report-folder.js';
+import { parseDurationS } from './sources/prometheus/phases.js';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 const DEFAULT_BUDGETS = resolve(REPO_ROOT, 'looplab.budgets.json');
@@ -58,28 +55,32 @@ addLoadOptions(
   .addOption(
     new Option(
       '--scenario <name>',
-      `preset durations: ${Object.entries(SCENARIOS)
-        .map(([name, s]) => `${name} (${s.warmup}+${s.duration} s)`)
+      `a preset of load/scenarios.json: ${Object.entries(SCENARIOS.presets)
+        .map(([name, s]) => `${name} (${s.warmupS}+${s.durationS} s)`)
         .join(', ')}; explicit flags win`,
     )
-      .choices(Object.keys(SCENARIOS))
-      .default('compare'),
+      .choices(Object.keys(SCENARIOS.presets))
+      .default(SCENARIOS.defaultPreset),
   )
   .addOption(
     new Option('--trigger-rate <rps>', 'background jobs (or /async calls) per second')
-      .default(2)
+      .default(SCENARIOS.roles.trigger.ratePerS)
       .argParser(positiveInt('trigger-rate', 1000)),
   )
   .addOption(
     new Option(
       '-s, --strategies <list>',
-      `comma-separated strategies to run (${STRATEGIES.join(', ')})`,
+      `comma-separated strategies to run, or all (${STRATEGY_NAMES.join(', ')}); default: the scenario's`,
     )
-      .default(['async', 'blocking', 'pooled'], 'async,blocking,pooled')
+      .default('all')
       .argParser(strategyList),
   )
-  .option('--budgets <file>', 'budget file (exit 3 when one is broken)', DEFAULT_BUDGETS)
-  .option('--no-budgets', 'do not check budgets')
+  .option(
+    '--budgets <file>',
+    "budgets checked besides the scenario's thresholds (exit 3 when one is broken)",
+    DEFAULT_BUDGETS,
+  )
+  .option('--no-budgets', 'check neither budgets nor the scenario thresholds')
   .addOption(
     new Option(
       '--target-url <url>',
@@ -108,8 +109,9 @@ addLoadOptions(
     this: Command,
     flags: CompareFlags & { budgets: string | false; scenario: ScenarioName },
   ) {
-    applyScenario(this, flags as unknown as Record<string, unknown>, flags.scenario);
-    const budgets = budgetsFrom(flags.budgets);
+    const preset = applyScenario(this, flags as unknown as Record<string, unknown>, flags.scenario);
+    const budgets =
+      flags.budgets === false ? [] : [...preset.thresholds, ...budgetsFrom(flags.budgets)];
     const written = await runCompareCommand(REPO_ROOT, flags, budgets);
     process.exitCode = printBudgetSummary(written.report) ? 0 : EXIT_BUDGET_BROKEN;
   });
@@ -123,7 +125,9 @@ addLoadOptions(
   'measured seconds per step',
 )
   .addOption(
-    new Option('--strategy <name>', 'strategy to ramp').choices([...STRATEGIES]).default('pooled'),
+    new Option('--strategy <name>', 'strategy to ramp')
+      .choices([...STRATEGY_NAMES])
+      .default('pooled'),
   )
   .addOption(
     new Option('--p99-budget <ms>', 'the /ping p99 each step must stay under')

@@ -3,12 +3,13 @@
  * raw.json (RawRun) is what a run saves; report.json (Report) is derived from it,
  * so `looplab report <run-folder>` can rebuild every file without running anything.
  */
-export const STRATEGIES = ['async', 'blocking', 'pooled'] as const;
-export type Strategy = (typeof STRATEGIES)[number];
-export const BASELINE_STRATEGY: Strategy = 'async';
+import type { StrategyName, WorkloadKind } from '@looplab/contract';
+
+/** Strategy, workload and runtime names are the contract's (contract/data/strategies.json). */
+export type Strategy = StrategyName;
+export type { WorkloadKind };
 
 export type Role = 'probe' | 'trigger';
-export type WorkloadKind = 'cpu' | 'sleep' | 'hash';
 
 export interface RunConfig {
   runId: string;
@@ -167,13 +168,28 @@ export interface SeriesPoint {
   inFlight: number | null;
 }
 
+export const BUDGET_METRICS = [
+  'probe.p50',
+  'probe.p95',
+  'probe.p99',
+  'probe.max',
+  'eventLoop.lagMaxMs',
+] as const;
+export type BudgetMetric = (typeof BUDGET_METRICS)[number];
+
+/** A threshold (load/scenarios.json, --budgets file): exactly one of maxRatio, maxOverMs, maxMs. */
 export interface Budget {
-  /** e.g. "pooled.probe.p99 <= 1.5 x async" */
+  /** e.g. "pooled keeps /ping p99 within 30 ms of async" */
   name: string;
   strategy: Strategy;
-  metric: 'probe.p50' | 'probe.p95' | 'probe.p99' | 'probe.max' | 'eventLoop.lagMaxMs';
-  /** Either a ratio to the baseline's same metric, or an absolute limit in ms. */
+  metric: BudgetMetric;
+  /** At most this factor of `relativeTo`'s same metric. */
   maxRatio?: number;
+  /** At most this many ms above `relativeTo`'s same metric (a margin noise cannot break). */
+  maxOverMs?: number;
+  /** The strategy maxRatio and maxOverMs compare with; default: the baseline. */
+  relativeTo?: Strategy;
+  /** An absolute limit in ms. */
   maxMs?: number;
 }
 

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../src/model.js';
-import { renderHtml } from '../src/report/render-html.js';
+import { renderHtml } from '../src/render/html.js';
 import { findChromium } from '../src/tools/index.js';
 import { sampleReport, sampleReportFor } from './fixtures/sample-report.js';
 

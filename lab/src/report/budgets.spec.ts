@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { STRATEGY_NAMES } from '@looplab/contract';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Budget, Strategy, StrategyResult } from '../model.js';
 import { blankStrategyResult } from './__fixtures__/strategy-result.js';
@@ -85,7 +86,7 @@ describe('loadBudgets', () => {
 
   it('rejects an unknown strategy', () => {
     expect(loadError({ budgets: [{ ...ratioBudget, strategy: 'threaded' }] }).message).toContain(
-      'budgets[0].strategy must be one of async, blocking, pooled',
+      `budgets[0].strategy must be one of ${STRATEGY_NAMES.join(', ')}`,
     );
     const { strategy: _, ...noStrategy } = ratioBudget;
     expect(loadError({ budgets: [ratioBudget, ratioBudget, noStrategy] }).message).toContain(
@@ -102,20 +103,22 @@ describe('loadBudgets', () => {
 
   it('rejects both maxRatio and maxMs, and neither', () => {
     const both = loadError({ budgets: [{ ...ratioBudget, maxMs: 10 }] }).message;
-    expect(both).toContain('budgets[0] needs exactly one of maxRatio or maxMs (a positive number)');
+    expect(both).toContain(
+      'budgets[0] needs exactly one of maxRatio, maxOverMs or maxMs (a positive number)',
+    );
     const { maxRatio: _, ...neither } = ratioBudget;
     expect(loadError({ budgets: [msBudget, neither] }).message).toContain(
-      'budgets[1] needs exactly one of maxRatio or maxMs',
+      'budgets[1] needs exactly one of maxRatio, maxOverMs or maxMs',
     );
   });
 
   it('rejects a limit that is not a positive number', () => {
     for (const bad of [0, -1, '1.5', null]) {
       expect(loadError({ budgets: [{ ...ratioBudget, maxRatio: bad }] }).message).toContain(
-        'budgets[0] needs exactly one of maxRatio or maxMs',
+        'budgets[0] needs exactly one of maxRatio, maxOverMs or maxMs',
       );
       expect(loadError({ budgets: [{ ...msBudget, maxMs: bad }] }).message).toContain(
-        'budgets[0] needs exactly one of maxRatio or maxMs',
+        'budgets[0] needs exactly one of maxRatio, maxOverMs or maxMs',
       );
     }
   });

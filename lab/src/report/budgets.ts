@@ -1,20 +1,7 @@
 import { readFileSync } from 'node:fs';
-import {
-  type Budget,
-  type BudgetResult,
-  STRATEGIES,
-  type Strategy,
-  type StrategyResult,
-} from '../model.js';
+import { parseThresholds } from '../load/thresholds.js';
+import type { Budget, BudgetResult, Strategy, StrategyResult } from '../model.js';
 import { ratio } from '../stats/percentiles.js';
-
-const METRICS: Array<Budget['metric']> = [
-  'probe.p50',
-  'probe.p95',
-  'probe.p99',
-  'probe.max',
-  'eventLoop.lagMaxMs',
-];
 
 export class BudgetFileError extends Error {
   constructor(path: string, problem: string) {
@@ -23,7 +10,7 @@ export class BudgetFileError extends Error {
   }
 }
 
-/** Reads `{ "budgets": [...] }`, checking every entry so a typo fails loudly, not silently. */
+/** Reads `{ "budgets": [...] }`, checking every entry (load/thresholds.ts). */
 export function loadBudgets(path: string): Budget[] {
   let parsed: unknown;
   try {
@@ -34,26 +21,8 @@ export function loadBudgets(path: string): Budget[] {
   const list = (parsed as { budgets?: unknown } | null)?.budgets;
   if (!Array.isArray(list))
     throw new BudgetFileError(path, 'expected an object with a "budgets" array');
-  return list.map((entry: Partial<Budget> | null, index) => {
-    const where = `budgets[${index}]`;
-    if (typeof entry?.name !== 'string' || entry.name === '')
-      throw new BudgetFileError(path, `${where}.name must be a non-empty string`);
-    if (!STRATEGIES.includes(entry.strategy as Strategy)) {
-      throw new BudgetFileError(path, `${where}.strategy must be one of ${STRATEGIES.join(', ')}`);
-    }
-    if (!METRICS.includes(entry.metric as Budget['metric'])) {
-      throw new BudgetFileError(path, `${where}.metric must be one of ${METRICS.join(', ')}`);
-    }
-    const hasRatio = typeof entry.maxRatio === 'number' && entry.maxRatio > 0;
-    const hasMs = typeof entry.maxMs === 'number' && entry.maxMs > 0;
-    if (hasRatio === hasMs)
-      throw new BudgetFileError(
-        path,
-        `${where} needs exactly one of maxRatio or maxMs (a positive number)`,
-      );
-    // Keep only the limit that counts, so a `"maxRatio": null` next to maxMs is not read as a ratio.
-    const { maxRatio, maxMs, ...rest } = entry;
-    return (hasRatio ? { ...rest, maxRatio } : { ...rest, maxMs }) as Budget;
+  return parseThresholds(list, 'budgets', (problem) => {
+    throw new BudgetFileError(path, problem);
   });
 }
 
@@ -73,9 +42,10 @@ export function metricValue(result: StrategyResult, metric: Budget['metric']): n
 }
 
 /**
- * Checks each budget whose strategy was measured. A ratio budget's actual and limit are
- * ratios to the baseline's same metric (without a baseline it cannot pass); an absolute
- * budget's are milliseconds.
+ * Checks each budget whose strategy was measured. A ratio budget's actual and limit are ratios
+ * to `relativeTo`'s (default: the baseline's) same metric; a margin budget's are ms, the limit
+ * being the reference's value plus the margin; an absolute budget's are ms. Without its
+ * reference strategy in the run, a relative budget cannot pass.
  */
 export function evaluateBudgets(
   budgets: Budget[],
@@ -83,16 +53,21 @@ export function evaluateBudgets(
   baseline: Strategy,
 ): BudgetResult[] {
   const byStrategy = new Map(results.map((result) => [result.strategy, result]));
-  const base = byStrategy.get(baseline);
   return budgets.flatMap((budget) => {
     const result = byStrategy.get(budget.strategy);
     if (!result) return [];
     const value = metricValue(result, budget.metric);
-    const actual =
-      budget.maxRatio === undefined
-        ? value
-        : ratio(value, base ? metricValue(base, budget.metric) : Number.NaN);
-    const limit = budget.maxRatio ?? budget.maxMs ?? Number.NaN;
-    return [{ ...budget, actual, limit, passed: Number.isFinite(actual) && actual <= limit }];
+    const reference = byStrategy.get(budget.relativeTo ?? baseline);
+    const referenceValue = reference ? metricValue(reference, budget.metric) : Number.NaN;
+    let actual = value;
+    let limit = budget.maxMs ?? Number.NaN;
+    if (budget.maxRatio !== undefined) {
+      actual = ratio(value, referenceValue);
+      limit = budget.maxRatio;
+    } else if (budget.maxOverMs !== undefined) {
+      limit = referenceValue + budget.maxOverMs;
+    }
+    const passed = Number.isFinite(actual) && Number.isFinite(limit) && actual <= limit;
+    return [{ ...budget, actual, limit, passed }];
   });
 }

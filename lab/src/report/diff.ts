@@ -1,6 +1,6 @@
+import { formatMs, formatPercent, formatRatio } from '../format.js';
 import type { Report, StrategyResult } from '../model.js';
 import { ratio } from '../stats/percentiles.js';
-import { formatMs, formatPercent, formatRatio } from './format.js';
 
 interface Row {
   label: string;

@@ -1,5 +1,5 @@
+import { formatMsUnit as ms, formatRatio as times } from '../format.js';
 import type { Strategy, StrategyResult } from '../model.js';
-import { formatMsUnit as ms, formatRatio as times } from './format.js';
 
 /**
  * One paragraph a reviewer can paste: what each strategy did to /ping's p99 against the

@@ -1,5 +1,10 @@
 import { availableParallelism, cpus, hostname, totalmem } from 'node:os';
-import { type Attack, expectedRequests, runAttack, type VegetaBinary } from '../load/vegeta.js';
+import {
+  type Attack,
+  expectedRequests,
+  runAttack,
+  type VegetaBinary,
+} from '../load/vegeta/index.js';
 import type {
   Environment,
   MetricsSample,
@@ -9,9 +14,9 @@ import type {
   RunConfig,
   Strategy,
 } from '../model.js';
+import { MetricsSampler } from '../sources/local/metrics-sampler.js';
 import { percentile, sortNumbers } from '../stats/percentiles.js';
 import type { ClientMetrics } from './client-metrics.js';
-import { MetricsSampler } from './metrics-sampler.js';
 import type { Pinning } from './pinning.js';
 import { type AppUnderTest, ExternalApp, TargetAppProcess } from './target-app-process.js';
 

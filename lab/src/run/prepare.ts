@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { findVegeta, type VegetaBinary } from '../load/vegeta.js';
+import { findVegeta, type VegetaBinary } from '../load/vegeta/index.js';
 
 /**
  * Builds the target app if its dist/ is stale (not needed when driving an app that is already

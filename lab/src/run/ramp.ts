@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatMs } from '../format.js';
 import type { RunConfig, Strategy } from '../model.js';
-import { summarizeRun } from '../report/build-report.js';
-import { formatMs } from '../report/format.js';
-import { toJson } from '../report/report-folder.js';
+import { toJson } from '../render/report-folder.js';
+import { summarizeRun } from '../report/assemble.js';
 import { measure, type StrategyRunContext, startApp, statusReporter, warmUp } from './compare.js';
 
 export interface RampOptions {

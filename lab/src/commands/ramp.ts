@@ -1,0 +1,81 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { formatMs } from '../format.js';
+import type { Strategy } from '../model.js';
+import { choosePinning } from '../run/pinning.js';
+import { interruptible, prepareTools } from '../run/prepare.js';
+import { type RampResult, runRamp, writeRampFolder } from '../run/ramp.js';
+
+export interface RampFlags {
+  duration: number;
+  warmup: number;
+  probeRate: number;
+  workload: 'cpu' | 'sleep' | 'hash';
+  size: number;
+  poolSize?: number;
+  timeout: number;
+  out: string;
+  runId?: string;
+  pin: boolean;
+  strategy: Strategy;
+  p99Budget: number;
+  startRate: number;
+  step: number;
+  maxRate: number;
+}
+
+/** `looplab ramp`: one app, a rising job rate, one line per step, then ramp.json and ramp.md. */
+export function runRampCommand(repoRoot: string, flags: RampFlags): Promise<RampResult> {
+  return interruptible(async (signal) => {
+    const runId =
+      flags.runId ??
+      `ramp-${flags.strategy}-${new Date().toISOString().replace(/\..*$/, '').replace(/:/g, '-')}`;
+    const vegeta = await prepareTools(repoRoot);
+    const pinning = flags.pin ? choosePinning() : { app: null, load: null };
+    console.log(
+      `ramping ${flags.strategy}: ${flags.startRate}→${flags.maxRate} jobs/s (+${flags.step}) of ${flags.workload} ${flags.size} ms, ${flags.duration} s per step, /ping at ${flags.probeRate}/s must keep p99 ≤ ${flags.p99Budget} ms`,
+    );
+    const result = await runRamp(
+      {
+        repoRoot,
+        vegeta,
+        pinning,
+        signal,
+        onStatus: () => {},
+        config: {
+          runId,
+          strategies: [flags.strategy],
+          durationS: flags.duration,
+          warmupS: flags.warmup,
+          probeRate: flags.probeRate,
+          triggerRate: flags.startRate,
+          workload: flags.workload,
+          workloadMs: flags.size,
+          poolSize: flags.poolSize ?? Math.max(1, availableParallelism() - 1),
+          timeoutS: flags.timeout,
+          testid: runId,
+          targetUrl: null,
+        },
+      },
+      {
+        strategy: flags.strategy,
+        startRate: flags.startRate,
+        step: flags.step,
+        maxRate: flags.maxRate,
+        p99BudgetMs: flags.p99Budget,
+      },
+      (step) =>
+        console.log(
+          `  ${String(step.triggerRate).padStart(4)} jobs/s  /ping p99 ${formatMs(step.probeP99Ms).padStart(7)} ms  lag max ${formatMs(step.lagMaxMs).padStart(7)} ms  rejected ${step.triggerRejected}  ${step.withinBudget ? 'ok' : 'BROKEN'}`,
+        ),
+    );
+    const files = writeRampFolder(resolve(flags.out, runId), result);
+    console.log(
+      result.capacityPerS === null
+        ? `\nno capacity within budget: ${result.stoppedBecause}`
+        : `\ncapacity: ${result.capacityPerS} jobs/s (stopped ${result.stoppedBecause})`,
+    );
+    for (const file of files) console.log(`  ${file}`);
+    return result;
+  });
+}

@@ -1,0 +1,326 @@
+// Runs the real vegeta (install it with `npm run setup`) against a tiny node:http server on
+// 127.0.0.1. Nothing is skipped: without vegeta these tests fail with the setup hint.
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RequestRecord } from '../../model.js';
+import { assertLoopbackUrl } from '../loopback.js';
+import { runAttack } from './attack.js';
+import { findVegeta } from './binary.js';
+import { expectedRequests, parseGoTime, resultToRecord } from './results.js';
+
+const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..');
+
+const isGone = (pid: number | undefined): boolean => {
+  if (pid === undefined) return true;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+};
+
+describe('vegeta result parsing', () => {
+  it('parses Go RFC 3339 nanosecond timestamps with sub-ms precision', () => {
+    const base = Date.UTC(2026, 0, 2, 3, 4, 5);
+    expect(parseGoTime('2026-01-02T03:04:05.123456789Z')).toBeCloseTo(base + 123.456789, 5);
+    expect(parseGoTime('2026-01-02T05:04:05.5+02:00')).toBeCloseTo(base + 500, 5);
+    expect(parseGoTime('2026-01-02T03:04:05Z')).toBe(base);
+    expect(parseGoTime('yesterday')).toBeNaN();
+  });
+
+  it('turns a `vegeta encode --to json` line into a RequestRecord', () => {
+    const phaseStart = Date.UTC(2026, 0, 2, 3, 4, 5);
+    const ok = resultToRecord(
+      '{"attack":"","seq":0,"code":200,"timestamp":"2026-01-02T03:04:05.250000000Z","latency":1500000,"bytes_out":0,"bytes_in":0,"error":"","body":null,"method":"GET","url":"http://127.0.0.1:1/ping","headers":{}}',
+      'probe',
+      phaseStart,
+    );
+    expect(ok).toEqual({ role: 'probe', t: 250, latencyMs: 1.5, status: 200 });
+    const failed = resultToRecord(
+      '{"attack":"","seq":1,"code":0,"timestamp":"2026-01-02T03:04:06Z","latency":2000000000,"error":"Get \\"http://127.0.0.1:1/ping\\": context deadline exceeded","body":null,"headers":null}',
+      'trigger',
+      phaseStart,
+    );
+    expect(failed).toEqual({
+      role: 'trigger',
+      t: 1000,
+      latencyMs: 2000,
+      status: 0,
+      error: 'Get "http://127.0.0.1:1/ping": context deadline exceeded',
+    });
+  });
+
+  it('knows how many requests a full-speed attack sends', () => {
+    expect(expectedRequests(50, 2)).toBe(100);
+    expect(expectedRequests(3, 2.5)).toBe(8);
+    expect(expectedRequests(7, 1.3)).toBe(10);
+  });
+});
+
+describe('safety: loopback targets only', () => {
+  it('accepts 127.0.0.1, localhost and [::1]', () => {
+    expect(assertLoopbackUrl('http://127.0.0.1:3000/ping')).toBe('http://127.0.0.1:3000/ping');
+    expect(assertLoopbackUrl('http://localhost:3000/ping')).toBe('http://localhost:3000/ping');
+    expect(assertLoopbackUrl('http://[::1]:3000/ping')).toBe('http://[::1]:3000/ping');
+  });
+
+  it('refuses any other host before starting anything', () => {
+    const options = {
+      vegeta: '/nonexistent/vegeta',
+      role: 'probe' as const,
+      ratePerS: 1,
+      durationS: 1,
+      timeoutS: 1,
+      phaseStart: Date.now(),
+    };
+    for (const url of [
+      'http://192.168.1.10:3000/ping',
+      'http://example.com/ping',
+      'http://127.0.0.2:3000/ping',
+      'http://localhost.example.com/ping',
+      'http://0.0.0.0:3000/ping',
+    ]) {
+      expect(() => runAttack({ ...options, url })).toThrow(/refusing to send load/);
+    }
+    expect(() => runAttack({ ...options, url: 'file:///etc/passwd' })).toThrow(/http/);
+    expect(() => runAttack({ ...options, url: 'not a url' })).toThrow(/invalid target URL/);
+  });
+});
+
+describe('findVegeta', () => {
+  it('fails with the setup hint when vegeta is nowhere', async () => {
+    // A checkout with the contract's pins but no .tools/bin, and nothing on PATH.
+    const repo = mkdtempSync(join(tmpdir(), 'looplab-no-vegeta-'));
+    mkdirSync(join(repo, 'contract', 'data'), { recursive: true });
+    copyFileSync(
+      join(REPO_ROOT, 'contract', 'data', 'versions.json'),
+      join(repo, 'contract', 'data', 'versions.json'),
+    );
+    const path = process.env.PATH;
+    process.env.PATH = '';
+    try {
+      await expect(findVegeta(repo)).rejects.toThrow(/npm run setup/);
+    } finally {
+      process.env.PATH = path;
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('runAttack against a local server (real vegeta)', () => {
+  let vegeta: string;
+  let server: Server;
+  let base: string;
+  const posts: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+  const expectedBody = { kind: 'cpu', ms: 5, note: 'ünïcödé "quoted" \\ and\nnewline' };
+
+  beforeAll(async () => {
+    // Throws "vegeta not found … run `npm run setup` …" when it is not installed: every test
+    // below then fails with that message.
+    const found = await findVegeta(REPO_ROOT);
+    expect(found.version).toBe('12.13.0');
+    vegeta = found.path;
+    server = createServer((req, res) => {
+      if (req.method === 'GET' && req.url === '/ping') {
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('pong');
+      } else if (req.method === 'POST' && req.url === '/jobs') {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          const body = Buffer.concat(chunks).toString('utf8');
+          posts.push({ headers: req.headers, body });
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(body);
+          } catch {
+            parsed = undefined;
+          }
+          const ok =
+            req.headers['content-type'] === 'application/json' &&
+            JSON.stringify(parsed) === JSON.stringify(expectedBody);
+          res.writeHead(ok ? 202 : 400).end();
+        });
+      } else if (req.url === '/stall') {
+        // Never answers: stands for a server whose event loop is blocked.
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }, 30_000);
+
+  afterAll(async () => {
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((done) => server.close(() => done()));
+  });
+
+  it('GET at 50/s for 2 s: ~100 records, all 200, streamed live', async () => {
+    const phaseStart = Date.now();
+    const attack = runAttack({
+      vegeta,
+      role: 'probe',
+      url: `${base}/ping`,
+      ratePerS: 50,
+      durationS: 2,
+      timeoutS: 5,
+      phaseStart,
+    });
+    const live: RequestRecord[] = [];
+    attack.onRecord((r) => live.push(r));
+    const seenAfter1s = await new Promise<number>((r) =>
+      setTimeout(() => r(attack.records.length), 1_200),
+    );
+    const records = await attack.done;
+
+    expect(seenAfter1s).toBeGreaterThan(20); // parsed while the attack was still running
+    expect(records).toBe(attack.records);
+    expect(live).toEqual(records);
+    expect(records.length).toBeGreaterThanOrEqual(95);
+    expect(records.length).toBeLessThanOrEqual(expectedRequests(50, 2));
+    for (const r of records) {
+      expect(r.role).toBe('probe');
+      expect(r.status).toBe(200);
+      expect(r.error).toBeUndefined();
+      expect(r.t).toBeGreaterThanOrEqual(0);
+      expect(r.t).toBeLessThanOrEqual(2_500);
+      expect(r.latencyMs).toBeGreaterThan(0);
+      expect(r.latencyMs).toBeLessThan(1_000);
+    }
+  }, 15_000);
+
+  it('POST with a JSON body: body and headers arrive intact, 202', async () => {
+    posts.length = 0;
+    const attack = runAttack({
+      vegeta,
+      role: 'trigger',
+      url: `${base}/jobs`,
+      body: expectedBody,
+      headers: { 'X-Looplab-Strategy': 'pooled' },
+      ratePerS: 10,
+      durationS: 1,
+      timeoutS: 5,
+      phaseStart: Date.now(),
+    });
+    const records = await attack.done;
+    expect(records.length).toBe(expectedRequests(10, 1));
+    expect(records.every((r) => r.status === 202 && r.role === 'trigger')).toBe(true);
+    expect(posts.length).toBe(records.length);
+    for (const p of posts) {
+      expect(JSON.parse(p.body)).toEqual(expectedBody);
+      expect(p.headers['content-type']).toBe('application/json');
+      expect(p.headers['x-looplab-strategy']).toBe('pooled');
+      expect(Number(p.headers['content-length'])).toBe(
+        Buffer.byteLength(JSON.stringify(expectedBody)),
+      );
+    }
+  }, 15_000);
+
+  it('records non-2xx answers with their status and error text', async () => {
+    const records = await runAttack({
+      vegeta,
+      role: 'probe',
+      url: `${base}/missing`,
+      ratePerS: 10,
+      durationS: 0.5,
+      timeoutS: 5,
+      phaseStart: Date.now(),
+    }).done;
+    expect(records.length).toBe(5);
+    for (const r of records) {
+      expect(r.status).toBe(404);
+      expect(r.error).toBe('404 Not Found');
+    }
+  }, 15_000);
+
+  it('pins both processes with taskset when cpuList is given', async () => {
+    const cpu = String(cpus().length - 1);
+    const attack = runAttack({
+      vegeta,
+      role: 'probe',
+      url: `${base}/ping`,
+      ratePerS: 20,
+      durationS: 1,
+      timeoutS: 5,
+      phaseStart: Date.now(),
+      cpuList: cpu,
+    });
+    expect(attack.command.slice(0, 3)).toEqual(['taskset', '-c', cpu]);
+    const allowed = await new Promise<string[]>((done) => {
+      const off = attack.onRecord(() => {
+        off();
+        const read = (pid: number | undefined) =>
+          /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '';
+        done([read(attack.pids.attack), read(attack.pids.encode)]);
+      });
+    });
+    expect(allowed).toEqual([cpu, cpu]);
+    expect((await attack.done).length).toBe(20);
+  }, 15_000);
+
+  it('stop() ends a running attack early and keeps what arrived', async () => {
+    const attack = runAttack({
+      vegeta,
+      role: 'probe',
+      url: `${base}/ping`,
+      ratePerS: 50,
+      durationS: 30,
+      timeoutS: 5,
+      phaseStart: Date.now(),
+    });
+    await new Promise((r) => setTimeout(r, 600));
+    const started = Date.now();
+    await attack.stop();
+    expect(Date.now() - started).toBeLessThan(1_000); // graceful: SIGTERM was enough
+    const records = await attack.done;
+    expect(records.length).toBeGreaterThan(10);
+    expect(records.length).toBeLessThan(100);
+    expect(records.every((r) => r.status === 200)).toBe(true);
+    expect(isGone(attack.pids.attack)).toBe(true);
+    expect(isGone(attack.pids.encode)).toBe(true);
+  }, 15_000);
+
+  it('stop() kills vegeta within ~2 s even when requests hang, leaving no process', async () => {
+    const attack = runAttack({
+      vegeta,
+      role: 'probe',
+      url: `${base}/stall`,
+      ratePerS: 20,
+      durationS: 30,
+      timeoutS: 30,
+      phaseStart: Date.now(),
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(isGone(attack.pids.attack)).toBe(false);
+    expect(isGone(attack.pids.encode)).toBe(false);
+    const started = Date.now();
+    await attack.stop();
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(1_500); // in-flight requests kept it past SIGTERM …
+    expect(took).toBeLessThan(4_000); // … until SIGKILL after 2 s
+    await expect(attack.done).resolves.toBeInstanceOf(Array);
+    expect(isGone(attack.pids.attack)).toBe(true);
+    expect(isGone(attack.pids.encode)).toBe(true);
+  }, 15_000);
+
+  it('rejects done with vegeta’s stderr when vegeta fails', async () => {
+    const attack = runAttack({
+      vegeta,
+      role: 'probe',
+      url: `${base}/ping`,
+      ratePerS: 10,
+      durationS: 1,
+      timeoutS: 5,
+      phaseStart: Date.now(),
+      // Pin to a CPU that does not exist: taskset fails before vegeta starts.
+      cpuList: '4095',
+    });
+    await expect(attack.done).rejects.toThrow(/vegeta attack exited with code 1:\n.*affinity/);
+  }, 15_000);
+});

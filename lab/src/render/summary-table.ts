@@ -1,0 +1,162 @@
+import { formatCount, formatMs, formatPercent, formatRate, formatRatio } from '../format.js';
+import type { Report, Strategy, StrategyResult } from '../model.js';
+
+/**
+ * The comparison table, one row per strategy, as already-formatted text cells.
+ * report.md and report.html both render it, so they can never disagree.
+ */
+export interface SummaryColumn {
+  /** Stable key, used as a CSS class / data attribute in HTML. */
+  key: string;
+  /** Column group in the HTML header ("Probe /ping", "Event loop", ...). */
+  group: string;
+  /** Short label under the group (HTML) ... */
+  label: string;
+  /** ... and its unit, if any. */
+  unit: string;
+  /** Self-contained header for a flat table (Markdown). */
+  flatLabel: string;
+}
+
+export interface SummaryRow {
+  strategy: Strategy;
+  isBaseline: boolean;
+  /** One formatted cell per column, same order as summaryColumns(). */
+  cells: string[];
+}
+
+interface ColumnDef extends SummaryColumn {
+  value: (result: StrategyResult) => string;
+}
+
+export const PROBE_GROUP = 'Probe /ping';
+
+function columnDefs(baseline: Strategy): ColumnDef[] {
+  return [
+    {
+      key: 'probe-p50',
+      group: PROBE_GROUP,
+      label: 'p50',
+      unit: 'ms',
+      flatLabel: 'probe p50 (ms)',
+      value: (r) => formatMs(r.probe.p50),
+    },
+    {
+      key: 'probe-p95',
+      group: PROBE_GROUP,
+      label: 'p95',
+      unit: 'ms',
+      flatLabel: 'probe p95 (ms)',
+      value: (r) => formatMs(r.probe.p95),
+    },
+    {
+      key: 'probe-p99',
+      group: PROBE_GROUP,
+      label: 'p99',
+      unit: 'ms',
+      flatLabel: 'probe p99 (ms)',
+      value: (r) => formatMs(r.probe.p99),
+    },
+    {
+      key: 'probe-max',
+      group: PROBE_GROUP,
+      label: 'max',
+      unit: 'ms',
+      flatLabel: 'probe max (ms)',
+      value: (r) => formatMs(r.probe.max),
+    },
+    {
+      key: 'probe-p99-ratio',
+      group: PROBE_GROUP,
+      label: 'p99',
+      unit: `× ${baseline}`,
+      flatLabel: `p99 × ${baseline}`,
+      value: (r) => formatRatio(r.ratios?.probeP99),
+    },
+    {
+      key: 'probe-rps',
+      group: PROBE_GROUP,
+      label: 'throughput',
+      unit: 'req/s',
+      flatLabel: 'probe req/s',
+      value: (r) => formatRate(r.probe.throughputRps),
+    },
+    {
+      key: 'probe-server-p99',
+      group: PROBE_GROUP,
+      label: 'server p99',
+      unit: 'ms',
+      flatLabel: 'server-side p99 (ms)',
+      value: (r) => formatMs(r.probeServer?.p99Ms),
+    },
+    {
+      key: 'trigger',
+      group: 'Trigger',
+      label: 'accepted / rejected',
+      unit: '',
+      flatLabel: 'trigger accepted / rejected',
+      value: (r) => `${formatCount(r.trigger.accepted)} / ${formatCount(r.trigger.rejected)}`,
+    },
+    {
+      key: 'dropped',
+      group: 'Trigger',
+      label: 'dropped',
+      unit: 'iterations',
+      flatLabel: 'dropped iterations',
+      value: (r) => formatCount(r.droppedIterations),
+    },
+    {
+      key: 'lag-p99',
+      group: 'Event loop',
+      label: 'lag p99',
+      unit: 'ms',
+      flatLabel: 'lag p99 (ms)',
+      value: (r) => formatMs(r.eventLoop.lagP99Ms),
+    },
+    {
+      key: 'lag-max',
+      group: 'Event loop',
+      label: 'lag max',
+      unit: 'ms',
+      flatLabel: 'lag max (ms)',
+      value: (r) => formatMs(r.eventLoop.lagMaxMs),
+    },
+    {
+      key: 'utilization',
+      group: 'Event loop',
+      label: 'utilization',
+      unit: '%',
+      flatLabel: 'utilization (%)',
+      value: (r) => formatPercent(r.eventLoop.utilization),
+    },
+    {
+      key: 'task-wait-p95',
+      group: 'Background tasks',
+      label: 'wait p95',
+      unit: 'ms',
+      flatLabel: 'task wait p95 (ms)',
+      value: (r) => formatMs(r.tasks.waitP95Ms),
+    },
+    {
+      key: 'task-run-p95',
+      group: 'Background tasks',
+      label: 'run p95',
+      unit: 'ms',
+      flatLabel: 'task run p95 (ms)',
+      value: (r) => formatMs(r.tasks.runP95Ms),
+    },
+  ];
+}
+
+export function summaryColumns(baseline: Strategy): SummaryColumn[] {
+  return columnDefs(baseline).map(({ value: _value, ...column }) => column);
+}
+
+export function summaryRows(report: Report): SummaryRow[] {
+  const defs = columnDefs(report.baseline);
+  return report.strategies.map((result) => ({
+    strategy: result.strategy,
+    isBaseline: result.strategy === report.baseline,
+    cells: defs.map((def) => def.value(result)),
+  }));
+}

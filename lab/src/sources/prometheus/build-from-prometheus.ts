@@ -1,0 +1,480 @@
+import type {
+  Environment,
+  Role,
+  RunConfig,
+  SeriesPoint,
+  Strategy,
+  StrategyResult,
+  WorkloadKind,
+} from '../../model.js';
+import type { ReportParts } from '../../report/assemble.js';
+import { quantileFromBuckets } from '../../stats/histogram.js';
+import type { FoundRun, MeasurePhase } from './phases.js';
+import { highestBucketBound, type Labels, type SeriesSet } from './series.js';
+
+/**
+ * A Report's numbers from the raw samples Prometheus kept of one run: the load generator's
+ * client metrics (labelled with testid and strategy) and the app's metrics (no run labels,
+ * attributed to a strategy by the time span of its measure phase). Pure: the queries are
+ * made by collect.ts.
+ *
+ * Client counters are read at the estimated phase start (interpolated between scrapes) and
+ * right after the phase (they do not move once a strategy's attacks are over), app counters at
+ * the estimated start and end. Percentiles come from the bucket increases with the same
+ * interpolation as PromQL's histogram_quantile (stats/histogram.ts).
+ */
+
+export const CLIENT_METRICS = [
+  'looplab_client_request_duration_seconds_bucket',
+  'looplab_client_requests_total',
+  'looplab_client_dropped_requests_total',
+  'looplab_client_target_rate',
+] as const;
+
+export const APP_METRICS = [
+  'nodejs_eventloop_delay_seconds_bucket',
+  'nodejs_eventloop_delay_window_max_seconds',
+  'nodejs_eventloop_utilization_active_seconds_total',
+  'looplab_tasks_total',
+  'looplab_task_wait_seconds_bucket',
+  'looplab_task_run_seconds_bucket',
+  'looplab_task_queue_depth',
+  'looplab_tasks_in_flight',
+  'looplab_pool_threads',
+  'nodejs_version_info',
+] as const;
+
+/** Same as the local report (build-report.ts): the trigger answers that mean "job accepted". */
+const TRIGGER_ACCEPTED = ['200', '202'];
+const REJECTED = '503';
+/** A bucket "has observations" over a whole phase when it holds at least half a request. */
+const MIN_COUNT_PHASE = 0.5;
+/** Within one second, interpolated counts are fractions of a scrape interval's observations. */
+const MIN_COUNT_SECOND = 0.05;
+
+export interface BuildInput {
+  testid: string;
+  run: FoundRun;
+  client: SeriesSet;
+  /** The app's series (one instance); undefined when Prometheus has none for the run. */
+  app: SeriesSet | undefined;
+  /** The app's instance label, when known. */
+  instance: string | undefined;
+  /** Seconds the app's window-max gauge remembers a delay (LOOPLAB_EVENT_LOOP_WINDOW_S). */
+  eventLoopWindowS: number;
+}
+
+export interface BuildOutput {
+  parts: ReportParts;
+  /** What could not be known or is only approximate, for prometheus.json and the console. */
+  notes: string[];
+}
+
+const ms = (seconds: number): number => seconds * 1000;
+const nullable = (value: number): number | null => (Number.isFinite(value) ? value : null);
+
+/** Per-le increase of a client histogram over the phase: read at start, and after the phase. */
+function clientIncrease(
+  client: SeriesSet,
+  phase: MeasurePhase,
+  name: string,
+  match: Labels,
+): Array<[number, number]> {
+  const after = client.buckets(name, match, (series) => client.counterAfter(series, phase.last));
+  const before = new Map(
+    client.buckets(name, match, (series) => client.counterAt(series, phase.start)),
+  );
+  return after.map(([le, count]) => [le, Math.max(0, count - (before.get(le) ?? 0))]);
+}
+
+function clientCount(
+  client: SeriesSet,
+  phase: MeasurePhase,
+  name: string,
+  match: Labels,
+  at: number = phase.start,
+): number {
+  return Math.max(
+    0,
+    client.sum(name, match, (series) => client.counterAfter(series, phase.last)) -
+      client.sum(name, match, (series) => client.counterAt(series, at)),
+  );
+}
+
+function quantileMs(increases: Array<[number, number]>, q: number): number {
+  return ms(quantileFromBuckets([], increases, q));
+}
+
+function probeAndTrigger(
+  client: SeriesSet,
+  phase: MeasurePhase,
+): Pick<StrategyResult, 'probe' | 'trigger' | 'droppedIterations'> {
+  const seconds = phase.end - phase.start;
+  const labels = (role: Role): Labels => ({ strategy: phase.strategy, role });
+  const latency = (role: Role) =>
+    clientIncrease(client, phase, 'looplab_client_request_duration_seconds_bucket', labels(role));
+  const requests = (role: Role, status?: string) =>
+    Math.round(
+      clientCount(client, phase, 'looplab_client_requests_total', {
+        ...labels(role),
+        ...(status === undefined ? {} : { status }),
+      }),
+    );
+  // The runner adds a phase's dropped requests when the phase ends, before the next one starts:
+  // read from the first scrape of the phase, the warm-up's drops are already in.
+  const dropped = (role: Role) =>
+    Math.round(
+      clientCount(
+        client,
+        phase,
+        'looplab_client_dropped_requests_total',
+        labels(role),
+        phase.first,
+      ),
+    );
+
+  const probeBuckets = latency('probe');
+  const probes = requests('probe');
+  const okProbes = requests('probe', '200');
+  const triggerBuckets = latency('trigger');
+  const sent = requests('trigger');
+  const accepted = TRIGGER_ACCEPTED.reduce(
+    (total, status) => total + requests('trigger', status),
+    0,
+  );
+  const rejected = requests('trigger', REJECTED);
+  const droppedTrigger = dropped('trigger');
+  return {
+    probe: {
+      count: probes,
+      throughputRps: seconds > 0 ? okProbes / seconds : Number.NaN,
+      p50: quantileMs(probeBuckets, 0.5),
+      p90: quantileMs(probeBuckets, 0.9),
+      p95: quantileMs(probeBuckets, 0.95),
+      p99: quantileMs(probeBuckets, 0.99),
+      max: ms(highestBucketBound(probeBuckets, MIN_COUNT_PHASE)),
+      errors: Math.max(0, probes - okProbes),
+    },
+    trigger: {
+      expected: sent + droppedTrigger,
+      sent,
+      accepted,
+      rejected,
+      errors: Math.max(0, sent - accepted - rejected),
+      p50: quantileMs(triggerBuckets, 0.5),
+      p99: quantileMs(triggerBuckets, 0.99),
+    },
+    droppedIterations: dropped('probe') + droppedTrigger,
+  };
+}
+
+/** Per-le increase of an app histogram between two instants. */
+function appIncrease(
+  app: SeriesSet,
+  name: string,
+  match: Labels,
+  from: number,
+  to: number,
+): Array<[number, number]> {
+  const before = new Map(app.buckets(name, match, (series) => app.counterAt(series, from)));
+  return app
+    .buckets(name, match, (series) => app.counterAt(series, to))
+    .map(([le, count]) => [le, Math.max(0, count - (before.get(le) ?? 0))]);
+}
+
+function appCounterIncrease(
+  app: SeriesSet,
+  name: string,
+  match: Labels,
+  from: number,
+  to: number,
+): number {
+  return Math.max(
+    0,
+    app.sum(name, match, (series) => app.counterAt(series, to)) -
+      app.sum(name, match, (series) => app.counterAt(series, from)),
+  );
+}
+
+/**
+ * Largest event-loop delay during the phase. The app's gauge holds the largest delay of the last
+ * W seconds, so only its scrapes from start + W on are sure to see nothing of the strategy before
+ * (at most the last second of this strategy's own warm-up, drained with the phase's first
+ * second); their max covers the whole phase. A phase too short for that falls back to every
+ * scrape inside the phase, capped by the highest delay bucket that filled during the phase.
+ */
+function lagMaxOf(app: SeriesSet, phase: MeasurePhase, windowS: number, notes: string[]): number {
+  const gauge = 'nodejs_eventloop_delay_window_max_seconds';
+  const settled = app.gaugeSamples(gauge, {}, phase.start + windowS, phase.end);
+  if (settled.length > 0) return ms(Math.max(...settled.map(([, v]) => v)));
+  const inside = app.gaugeSamples(gauge, {}, phase.start, phase.end);
+  if (inside.length === 0) return Number.NaN;
+  const bound = highestBucketBound(
+    appIncrease(app, 'nodejs_eventloop_delay_seconds_bucket', {}, phase.start, phase.end),
+    1e-6,
+  );
+  notes.push(
+    `${phase.strategy}: the measure phase (${(phase.end - phase.start).toFixed(1)} s) is not longer than the app's event-loop max window (${windowS} s), so its max lag is an upper bound (window max capped by the delay histogram's bucket).`,
+  );
+  const gaugeMax = Math.max(...inside.map(([, v]) => v));
+  return ms(Number.isFinite(bound) ? Math.min(gaugeMax, bound) : gaugeMax);
+}
+
+function appResults(
+  app: SeriesSet | undefined,
+  phase: MeasurePhase,
+  windowS: number,
+  notes: string[],
+): Pick<StrategyResult, 'eventLoop' | 'tasks' | 'probeServer'> {
+  if (!app) {
+    return {
+      probeServer: { p50Ms: Number.NaN, p99Ms: Number.NaN },
+      eventLoop: {
+        lagP50Ms: Number.NaN,
+        lagP99Ms: Number.NaN,
+        lagMaxMs: Number.NaN,
+        utilization: Number.NaN,
+      },
+      tasks: {
+        completed: 0,
+        failed: 0,
+        rejected: 0,
+        waitP50Ms: Number.NaN,
+        waitP95Ms: Number.NaN,
+        waitP99Ms: Number.NaN,
+        runP50Ms: Number.NaN,
+        runP95Ms: Number.NaN,
+        runP99Ms: Number.NaN,
+      },
+    };
+  }
+  const { start, end, strategy } = phase;
+  const lag = appIncrease(app, 'nodejs_eventloop_delay_seconds_bucket', {}, start, end);
+  const active = appCounterIncrease(
+    app,
+    'nodejs_eventloop_utilization_active_seconds_total',
+    {},
+    start,
+    end,
+  );
+  const outcome = (name: string) =>
+    Math.round(
+      appCounterIncrease(app, 'looplab_tasks_total', { strategy, outcome: name }, start, end),
+    );
+  const wait = appIncrease(app, 'looplab_task_wait_seconds_bucket', { strategy }, start, end);
+  const run = appIncrease(app, 'looplab_task_run_seconds_bucket', { strategy }, start, end);
+  const hasSamples = app.scrapedIn(start, end + app.interval);
+  const pingServer = appIncrease(
+    app,
+    'http_server_request_duration_seconds_bucket',
+    { route: '/ping' },
+    start,
+    end,
+  );
+  return {
+    probeServer: { p50Ms: quantileMs(pingServer, 0.5), p99Ms: quantileMs(pingServer, 0.99) },
+    eventLoop: {
+      lagP50Ms: quantileMs(lag, 0.5),
+      lagP99Ms: quantileMs(lag, 0.99),
+      lagMaxMs: lagMaxOf(app, phase, windowS, notes),
+      utilization: hasSamples && end > start ? active / (end - start) : Number.NaN,
+    },
+    tasks: {
+      completed: outcome('done'),
+      failed: outcome('failed'),
+      rejected: outcome('rejected'),
+      waitP50Ms: quantileMs(wait, 0.5),
+      waitP95Ms: quantileMs(wait, 0.95),
+      waitP99Ms: quantileMs(wait, 0.99),
+      runP50Ms: quantileMs(run, 0.5),
+      runP95Ms: quantileMs(run, 0.95),
+      runP99Ms: quantileMs(run, 0.99),
+    },
+  };
+}
+
+/**
+ * One point per second of the phase, t = 1..N (the window (t − 1, t] s after the estimated
+ * start). Probe percentiles over the last max(1 s, scrape interval) of client buckets; the
+ * app's gauges from its last scrape in the last max(1 s, its scrape interval); the lag max of a
+ * second is the gauge capped by the highest delay bucket that filled in that second (the gauge
+ * alone remembers W seconds).
+ */
+function seriesOf(
+  client: SeriesSet,
+  app: SeriesSet | undefined,
+  phase: MeasurePhase,
+  durationS: number,
+): SeriesPoint[] {
+  const { strategy, start } = phase;
+  // The run's duration, or less when Prometheus saw only part of this phase.
+  const n = Math.max(1, Math.min(durationS, Math.round(phase.end - phase.start)));
+  const clientWindow = Math.max(1, Number.isFinite(client.interval) ? client.interval : 1);
+  const appWindow = Math.max(1, app && Number.isFinite(app.interval) ? app.interval : 1);
+  const probeMatch: Labels = { strategy, role: 'probe' };
+  const probeBuckets = (at: number) =>
+    client.buckets('looplab_client_request_duration_seconds_bucket', probeMatch, (series) =>
+      client.counterAt(series, at),
+    );
+  const probeIncrease = (from: number, to: number): Array<[number, number]> => {
+    const before = new Map(probeBuckets(from));
+    return probeBuckets(to).map(([le, count]) => [le, Math.max(0, count - (before.get(le) ?? 0))]);
+  };
+  const total = (increases: Array<[number, number]>) => increases.at(-1)?.[1] ?? 0;
+
+  return Array.from({ length: n }, (_, i) => {
+    const k = i + 1;
+    const to = start + k;
+    const second = probeIncrease(to - 1, to);
+    const window = clientWindow > 1 ? probeIncrease(to - clientWindow, to) : second;
+    const enough = total(window) >= MIN_COUNT_PHASE;
+    const quantile = (q: number) => (enough ? nullable(quantileMs(window, q)) : null);
+    const point: SeriesPoint = {
+      strategy,
+      t: k,
+      probeCount: Math.round(total(second)),
+      probeP50Ms: quantile(0.5),
+      probeP95Ms: quantile(0.95),
+      probeP99Ms: quantile(0.99),
+      probeMaxMs: enough ? nullable(ms(highestBucketBound(window, MIN_COUNT_SECOND))) : null,
+      lagMaxMs: null,
+      utilization: null,
+      queueDepth: null,
+      inFlight: null,
+    };
+    if (!app?.scrapedIn(to - appWindow, to)) return point;
+    const lastIn = (name: string, match: Labels): number | null => {
+      const samples = app.gaugeSamples(name, match, to - appWindow + 1e-6, to);
+      return samples.length > 0 ? (samples.at(-1) as [number, number])[1] : null;
+    };
+    const gaugeMax = lastIn('nodejs_eventloop_delay_window_max_seconds', {});
+    const bound = highestBucketBound(
+      appIncrease(app, 'nodejs_eventloop_delay_seconds_bucket', {}, to - 1, to),
+      1e-6,
+    );
+    if (gaugeMax !== null)
+      point.lagMaxMs = ms(Number.isFinite(bound) ? Math.min(gaugeMax, bound) : gaugeMax);
+    const from = to - appWindow;
+    if (from >= app.firstScrape && to <= (app.scrapes.at(-1) ?? 0)) {
+      point.utilization =
+        appCounterIncrease(app, 'nodejs_eventloop_utilization_active_seconds_total', {}, from, to) /
+        appWindow;
+    }
+    point.queueDepth = lastIn('looplab_task_queue_depth', { strategy }) ?? 0;
+    point.inFlight = lastIn('looplab_tasks_in_flight', { strategy }) ?? 0;
+    return point;
+  });
+}
+
+const WORKLOADS: readonly WorkloadKind[] = ['cpu', 'sleep', 'hash'];
+
+/** The workload label of the tasks that ran during the run's measure phases, if there were any. */
+function workloadOf(app: SeriesSet | undefined, phases: MeasurePhase[]): WorkloadKind | undefined {
+  if (!app) return undefined;
+  const grown = new Map<string, number>();
+  for (const phase of phases) {
+    for (const series of app.select('looplab_tasks_total', { strategy: phase.strategy })) {
+      const workload = series.labels.workload ?? '';
+      const growth = app.counterAt(series, phase.end) - app.counterAt(series, phase.start);
+      if (growth > 0) grown.set(workload, (grown.get(workload) ?? 0) + growth);
+    }
+  }
+  const top = [...grown.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  return WORKLOADS.find((w) => w === top);
+}
+
+/**
+ * Measured seconds per strategy. A phase is seen by n scrapes, n·interval ≈ its length plus the
+ * wait for the last answers, so one interval too long as often as not: the shortest phase that
+ * was seen whole is the best guess (all strategies of a run have the same duration).
+ */
+function durationOf(phases: MeasurePhase[]): number {
+  const whole = phases.filter((phase) => !phase.truncated);
+  const lengths = (whole.length > 0 ? whole : phases).map((phase) => phase.end - phase.start);
+  return lengths.length > 0 ? Math.max(1, Math.round(Math.min(...lengths))) : Number.NaN;
+}
+
+function configOf(input: BuildInput, notes: string[]): RunConfig {
+  const { run, client, app, testid } = input;
+  const phases = run.phases;
+  const rate = (role: Role): number => {
+    const first = phases[0];
+    if (!first) return Number.NaN;
+    const values = client
+      .gaugeSamples(
+        'looplab_client_target_rate',
+        { strategy: first.strategy, role },
+        first.first,
+        first.last,
+      )
+      .map(([, v]) => v);
+    return values.length > 0 ? Math.max(...values) : Number.NaN;
+  };
+  const workload = workloadOf(app, phases);
+  if (!workload)
+    notes.push(
+      'workload: no background task ran during the measure phases (or its workload label is unknown); shown as cpu, the runner’s default.',
+    );
+  const runStart = phases[0]?.start ?? Number.NaN;
+  const runEnd = phases.at(-1)?.end ?? Number.NaN;
+  const threads = app ? app.gaugeSamples('looplab_pool_threads', {}, runStart, runEnd) : [];
+  notes.push(
+    'workloadMs (job size) and timeoutS (client timeout) are not in Prometheus: unknown (null in report.json).',
+  );
+  return {
+    runId: testid,
+    strategies: phases.map((phase) => phase.strategy),
+    durationS: durationOf(phases),
+    warmupS: Math.round(run.warmupS),
+    probeRate: rate('probe'),
+    triggerRate: rate('trigger'),
+    workload: workload ?? 'cpu',
+    workloadMs: Number.NaN,
+    poolSize: threads.length > 0 ? Math.max(...threads.map(([, v]) => v)) : Number.NaN,
+    timeoutS: Number.NaN,
+    testid,
+    targetUrl: 'unknown',
+  };
+}
+
+function environmentOf(input: BuildInput): Environment {
+  const versions = input.app?.select('nodejs_version_info') ?? [];
+  const node = versions.at(-1)?.labels.version;
+  return {
+    node: node ?? 'unknown',
+    platform: 'unknown',
+    cpuModel: 'unknown',
+    cores: Number.NaN,
+    totalMemoryGiB: Number.NaN,
+    loadGenerator: { name: 'vegeta (via Prometheus)', version: 'unknown' },
+    pinning: { app: null, load: null },
+    hostname: input.instance ?? 'unknown',
+  };
+}
+
+export function buildFromPrometheus(input: BuildInput): BuildOutput {
+  const notes: string[] = [];
+  const results = input.run.phases.map(
+    (phase): Omit<StrategyResult, 'ratios'> => ({
+      strategy: phase.strategy as Strategy,
+      ...probeAndTrigger(input.client, phase),
+      ...appResults(input.app, phase, input.eventLoopWindowS, notes),
+    }),
+  );
+  const config = configOf(input, notes);
+  const series = input.run.phases.flatMap((phase) =>
+    seriesOf(input.client, input.app, phase, config.durationS),
+  );
+  const runEnd = input.run.phases.at(-1)?.end ?? Date.now() / 1000;
+  return {
+    parts: {
+      config,
+      environment: environmentOf(input),
+      results,
+      series,
+      createdAt: new Date(Math.round(runEnd * 1000)).toISOString(),
+      source: 'prometheus',
+    },
+    notes,
+  };
+}
