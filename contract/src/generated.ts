@@ -38,6 +38,7 @@ export const defaultsData = {
     "LOOPLAB_CHUNK_MS": 5
   },
   "queueName": "looplab-tasks",
+  "maxBodyBytes": 16384,
   "poolSize": "cores - 1, at least 1 (LOOPLAB_POOL_SIZE)"
 } as const;
 

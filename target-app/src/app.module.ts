@@ -1,9 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { createTaskService } from './common/tasks/create-task-service.js';
+import { TaskService } from './common/tasks/task-service.js';
 import type { AppConfig } from './config/app-config.js';
 import { Readiness } from './health/readiness.js';
-import { AsyncController } from './http/async.controller.js';
-import { BackgroundController } from './http/background.controller.js';
 import { HealthController } from './http/health.controller.js';
 import { MetricsController } from './http/metrics.controller.js';
 import { ProbeController } from './http/probe.controller.js';
@@ -11,20 +11,23 @@ import { TasksController } from './http/tasks.controller.js';
 import { EventLoopMetrics } from './metrics/event-loop-metrics.js';
 import { HttpMetrics } from './metrics/http-metrics.js';
 import { MetricsRegistry } from './metrics/metrics-registry.js';
-import { createTaskService } from './tasks/create-task-service.js';
-import { TaskService } from './tasks/task-service.js';
+import { servedStrategies, unservedStrategies } from './strategies/registry.js';
 import { APP_CONFIG, LOGGER } from './tokens.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     const metrics = new MetricsRegistry(config.LOOPLAB_EVENT_LOOP_RESOLUTION_MS);
+    const strategies = servedStrategies();
+    const unserved = unservedStrategies();
+    if (unserved.length > 0) {
+      logger.warn({ strategies: unserved }, 'contract strategies without a folder are not served');
+    }
     return {
       module: AppModule,
       controllers: [
         ProbeController,
-        AsyncController,
-        BackgroundController,
+        ...strategies.map(({ definition, feature }) => feature.controller({ definition, config })),
         TasksController,
         MetricsController,
         HealthController,
@@ -42,7 +45,10 @@ export class AppModule {
           ),
         },
         { provide: HttpMetrics, useValue: new HttpMetrics(metrics.registry) },
-        { provide: TaskService, useValue: createTaskService(config, metrics, logger) },
+        {
+          provide: TaskService,
+          useValue: createTaskService(config, metrics, logger, strategies),
+        },
         { provide: Readiness, useValue: new Readiness() },
       ],
     };

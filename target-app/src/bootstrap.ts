@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
+import { MAX_BODY_BYTES } from '@looplab/contract';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type FastifyInstance, LogController } from 'fastify';
@@ -11,8 +12,6 @@ import { Readiness } from './health/readiness.js';
 import { setupOpenApi } from './http/openapi.js';
 import { NestPinoLogger } from './logging/nest-logger.js';
 import { HttpMetrics } from './metrics/http-metrics.js';
-
-export const MAX_BODY_BYTES = 16 * 1024;
 
 export interface RunningApp {
   app: NestFastifyApplication;

@@ -1,8 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
+import { TaskService } from './common/tasks/task-service.js';
 import { Readiness } from './health/readiness.js';
 import { EventLoopMetrics } from './metrics/event-loop-metrics.js';
-import { TaskService } from './tasks/task-service.js';
 import { shutdownTelemetry } from './telemetry/telemetry.js';
 
 export interface ShutdownTiming {

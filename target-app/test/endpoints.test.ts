@@ -122,7 +122,7 @@ describe('endpoints (real app, real HTTP)', () => {
       'looplab_tasks_total',
       'looplab_tasks_in_flight',
       'looplab_task_queue_depth',
-      'looplab_pool_threads',
+      'looplab_pool_workers',
       'looplab_pool_utilization_ratio',
       'looplab_pool_queue_size',
     ]) {
@@ -141,7 +141,7 @@ describe('endpoints (real app, real HTTP)', () => {
         strategy: 'none',
       }),
     ).toBeGreaterThanOrEqual(1);
-    expect(sampleValue(text, 'looplab_pool_threads')).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(text, 'looplab_pool_workers')).toBeGreaterThanOrEqual(1);
     expect(text).not.toContain('# EOF');
   });
 

@@ -139,7 +139,7 @@ describe('failures are recorded, and a crashed worker is replaced', () => {
     expect((await waitForTask(app.url, after.body.id)).status).toBe('done');
     const metrics = await scrape(app.url);
     expect(sampleValue(metrics, 'looplab_pool_worker_exits_total')).toBeGreaterThanOrEqual(1);
-    expect(sampleValue(metrics, 'looplab_pool_threads')).toBe(1);
+    expect(sampleValue(metrics, 'looplab_pool_workers')).toBe(1);
     expect(
       sampleValue(metrics, 'looplab_tasks_total', { strategy: 'pooled', outcome: 'failed' }),
     ).toBe(2);

@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { MAX_BODY_BYTES } from '@looplab/contract';
 import { HttpException } from '@nestjs/common';
 import type { ApiErrorBody } from './api-error.js';
 
@@ -39,7 +40,7 @@ function fastifyClientError(error: FastifyLikeError, status: number): ApiErrorBo
         statusCode: 413,
         error: reason(413),
         message: 'request body is too large',
-        issues: [{ field: 'body', rule: 'must be at most 16384 bytes' }],
+        issues: [{ field: 'body', rule: `must be at most ${MAX_BODY_BYTES} bytes` }],
       };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return {

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { APP_DEFAULTS } from '@looplab/contract';
 import { z } from 'zod';
 
 /** Plain decimal integers only: no hex, exponents or blanks sneaking in through Number(). */
@@ -13,18 +14,23 @@ const onOff = z.enum(['on', 'off']);
 const defaultPoolSize = Math.max(1, availableParallelism() - 1);
 
 export const appConfigSchema = z.object({
-  PORT: integer(0, 65535).default(3000),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: integer(0, 65535).default(APP_DEFAULTS.PORT),
+  HOST: z.string().min(1).default(APP_DEFAULTS.HOST),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOOPLAB_POOL_SIZE: integer(1, 256).default(defaultPoolSize),
-  LOOPLAB_POOL_QUEUE_LIMIT: integer(1, 100_000).default(256),
-  LOOPLAB_BLOCKING_QUEUE_LIMIT: integer(1, 100_000).default(256),
-  LOOPLAB_TASK_HISTORY: integer(10, 1_000_000).default(10_000),
-  LOOPLAB_DRAIN_TIMEOUT_MS: integer(0, 600_000).default(30_000),
-  LOOPLAB_SHUTDOWN_GRACE_MS: integer(0, 600_000).default(0),
-  LOOPLAB_RETRY_AFTER_SECONDS: integer(1, 3600).default(1),
-  LOOPLAB_EVENT_LOOP_RESOLUTION_MS: integer(1, 100).default(5),
-  LOOPLAB_EVENT_LOOP_WINDOW_S: integer(1, 600).default(10),
+  LOOPLAB_POOL_QUEUE_LIMIT: integer(1, 100_000).default(APP_DEFAULTS.LOOPLAB_POOL_QUEUE_LIMIT),
+  LOOPLAB_BLOCKING_QUEUE_LIMIT: integer(1, 100_000).default(
+    APP_DEFAULTS.LOOPLAB_BLOCKING_QUEUE_LIMIT,
+  ),
+  LOOPLAB_TASK_HISTORY: integer(10, 1_000_000).default(APP_DEFAULTS.LOOPLAB_TASK_HISTORY),
+  LOOPLAB_DRAIN_TIMEOUT_MS: integer(0, 600_000).default(APP_DEFAULTS.LOOPLAB_DRAIN_TIMEOUT_MS),
+  LOOPLAB_SHUTDOWN_GRACE_MS: integer(0, 600_000).default(APP_DEFAULTS.LOOPLAB_SHUTDOWN_GRACE_MS),
+  LOOPLAB_RETRY_AFTER_SECONDS: integer(1, 3600).default(APP_DEFAULTS.LOOPLAB_RETRY_AFTER_SECONDS),
+  LOOPLAB_EVENT_LOOP_RESOLUTION_MS: integer(1, 100).default(
+    APP_DEFAULTS.LOOPLAB_EVENT_LOOP_RESOLUTION_MS,
+  ),
+  LOOPLAB_CHUNK_MS: integer(1, 1000).default(APP_DEFAULTS.LOOPLAB_CHUNK_MS),
+  LOOPLAB_EVENT_LOOP_WINDOW_S: integer(1, 600).default(APP_DEFAULTS.LOOPLAB_EVENT_LOOP_WINDOW_S),
   LOOPLAB_INSTRUMENTATION: onOff.default('on'),
   /** Validated (and used) by telemetry/telemetry.ts, which runs before this config is read. */
   LOOPLAB_TRACE_INSTRUMENTATIONS: z.string().optional(),

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { TaskService } from '../common/tasks/task-service.js';
 import { Readiness } from '../health/readiness.js';
-import { TaskService } from '../tasks/task-service.js';
 
 @ApiTags('health')
 @Controller()

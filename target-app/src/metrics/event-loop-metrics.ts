@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { METRICS } from '@looplab/contract';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { EVENT_LOOP_DELAY_BUCKETS_SECONDS } from './buckets.js';
+import { fromContract } from './prom.js';
 
 const NS_PER_SECOND = 1e9;
 
@@ -33,16 +34,13 @@ export class EventLoopMetrics {
     this.monitor.enable();
 
     this.delay = new Histogram({
-      name: 'nodejs_eventloop_delay_seconds',
-      help: 'Event-loop delay samples (perf_hooks.monitorEventLoopDelay, timer resolution subtracted). Cumulative: take quantiles over any window with histogram_quantile(rate(...)).',
-      buckets: EVENT_LOOP_DELAY_BUCKETS_SECONDS,
+      ...fromContract(METRICS.eventLoopDelay),
       registers: [registry],
       // Drain before this histogram is serialised, so a scrape includes everything up to now.
       collect: () => this.drain(),
     });
     this.windowMax = new Gauge({
-      name: 'nodejs_eventloop_delay_window_max_seconds',
-      help: `Largest event-loop delay seen in the last ${windowSeconds} s (exact, not bucketed; LOOPLAB_EVENT_LOOP_WINDOW_S). Use max_over_time() for longer windows.`,
+      ...fromContract(METRICS.eventLoopDelayWindowMax),
       registers: [registry],
       collect: () => {
         this.drain();
@@ -51,19 +49,16 @@ export class EventLoopMetrics {
     });
     // Readers need the window to know which part of the past a reading covers.
     new Gauge({
-      name: 'nodejs_eventloop_delay_window_seconds',
-      help: 'Length of the window of nodejs_eventloop_delay_window_max_seconds (LOOPLAB_EVENT_LOOP_WINDOW_S).',
+      ...fromContract(METRICS.eventLoopDelayWindow),
       registers: [registry],
     }).set(windowSeconds);
     this.activeSeconds = new Counter({
-      name: 'nodejs_eventloop_utilization_active_seconds_total',
-      help: 'Seconds the event loop spent active (performance.eventLoopUtilization). rate() of it is the utilization ratio.',
+      ...fromContract(METRICS.eventLoopActive),
       registers: [registry],
       collect: () => this.collectUtilization(),
     });
     this.idleSeconds = new Counter({
-      name: 'nodejs_eventloop_utilization_idle_seconds_total',
-      help: 'Seconds the event loop spent idle, waiting for I/O.',
+      ...fromContract(METRICS.eventLoopIdle),
       registers: [registry],
     });
     // Drain on a timer as well as on scrape, so the window max stays exact between scrapes.

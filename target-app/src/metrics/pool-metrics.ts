@@ -1,37 +1,55 @@
-import type { Piscina } from 'piscina';
+import { METRICS, type StrategyName } from '@looplab/contract';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { fromContract } from './prom.js';
 
-/** piscina's own view of the worker pool, read at scrape time. */
+/** A pool's own view of itself (worker threads or child processes), read at scrape time. */
+export interface PoolProbe {
+  readonly strategy: StrategyName;
+  workers(): number;
+  /** Run time over the capacity of all workers since start (0..1). */
+  utilization(): number;
+  queueSize(): number;
+  /** Summed resident memory of the workers, when they are processes of their own. */
+  residentMemoryBytes?(): number;
+}
+
+/** The pool families, one series per pooled strategy (pooled: threads, process: children). */
 export class PoolMetrics {
-  private readonly workerExits: Counter;
+  private readonly probes: PoolProbe[] = [];
+  private readonly workerExits: Counter<'strategy'>;
 
-  constructor(registry: Registry, pool: () => Piscina | undefined) {
-    const threads: Gauge = new Gauge({
-      name: 'looplab_pool_threads',
-      help: 'Worker threads alive in the piscina pool.',
-      registers: [registry],
-      collect: () => threads.set(pool()?.threads.length ?? 0),
-    });
-    const utilization: Gauge = new Gauge({
-      name: 'looplab_pool_utilization_ratio',
-      help: 'piscina pool utilization since start: run time over the capacity of all threads (0..1).',
-      registers: [registry],
-      collect: () => utilization.set(pool()?.utilization ?? 0),
-    });
-    const queueSize: Gauge = new Gauge({
-      name: 'looplab_pool_queue_size',
-      help: 'Tasks waiting in the piscina queue for a free worker.',
-      registers: [registry],
-      collect: () => queueSize.set(pool()?.queueSize ?? 0),
-    });
+  constructor(registry: Registry) {
+    const gauge = (
+      metric: typeof METRICS.poolWorkers,
+      read: (probe: PoolProbe) => number | undefined,
+    ) => {
+      const family: Gauge<'strategy'> = new Gauge({
+        ...fromContract<'strategy'>(metric),
+        registers: [registry],
+        collect: () => {
+          for (const probe of this.probes) {
+            const value = read(probe);
+            if (value !== undefined) family.set({ strategy: probe.strategy }, value);
+          }
+        },
+      });
+    };
+    gauge(METRICS.poolWorkers, (probe) => probe.workers());
+    gauge(METRICS.poolUtilization, (probe) => probe.utilization());
+    gauge(METRICS.poolQueueSize, (probe) => probe.queueSize());
+    gauge(METRICS.poolWorkerMemory, (probe) => probe.residentMemoryBytes?.());
     this.workerExits = new Counter({
-      name: 'looplab_pool_worker_exits_total',
-      help: 'Worker threads that exited (crashed or were destroyed); piscina replaces them.',
+      ...fromContract<'strategy'>(METRICS.poolWorkerExits),
       registers: [registry],
     });
   }
 
-  countWorkerExit(): void {
-    this.workerExits.inc();
+  watch(probe: PoolProbe): void {
+    this.probes.push(probe);
+    this.workerExits.inc({ strategy: probe.strategy }, 0);
+  }
+
+  countWorkerExit(strategy: StrategyName): void {
+    this.workerExits.inc({ strategy });
   }
 }

@@ -1,16 +1,9 @@
+import { METRICS, type StrategyName, type TaskOutcome, type WorkloadKind } from '@looplab/contract';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { BackgroundStrategy, TaskOutcome } from '../tasks/task.js';
-import type { WorkloadKind } from '../tasks/workloads.js';
-import { TASK_DURATION_BUCKETS_SECONDS } from './buckets.js';
+import type { QueueProbe } from '../common/tasks/task-executor.js';
+import { fromContract } from './prom.js';
 
 type StrategyLabels = 'strategy' | 'workload';
-
-/** What the executors report about their queues; read at scrape time. */
-export interface QueueProbe {
-  strategy: BackgroundStrategy;
-  queueDepth(): number;
-  inFlight(): number;
-}
 
 export class TaskMetrics {
   private readonly wait: Histogram<StrategyLabels>;
@@ -21,29 +14,19 @@ export class TaskMetrics {
 
   constructor(registry: Registry) {
     this.wait = new Histogram({
-      name: 'looplab_task_wait_seconds',
-      help: 'Time a background task waited between being accepted and starting to run.',
-      labelNames: ['strategy', 'workload'],
-      buckets: TASK_DURATION_BUCKETS_SECONDS,
+      ...fromContract<StrategyLabels>(METRICS.taskWait),
       registers: [registry],
     });
     this.run = new Histogram({
-      name: 'looplab_task_run_seconds',
-      help: 'Time a background task spent running its workload.',
-      labelNames: ['strategy', 'workload'],
-      buckets: TASK_DURATION_BUCKETS_SECONDS,
+      ...fromContract<StrategyLabels>(METRICS.taskRun),
       registers: [registry],
     });
     this.outcomes = new Counter({
-      name: 'looplab_tasks_total',
-      help: 'Background tasks by final outcome: done, failed or rejected (queue full or shutting down).',
-      labelNames: ['strategy', 'workload', 'outcome'],
+      ...fromContract<StrategyLabels | 'outcome'>(METRICS.tasks),
       registers: [registry],
     });
     const queueDepth = new Gauge({
-      name: 'looplab_task_queue_depth',
-      help: 'Background tasks accepted and waiting to start.',
-      labelNames: ['strategy'],
+      ...fromContract(METRICS.taskQueueDepth),
       registers: [registry],
       collect: () => {
         for (const probe of this.probes)
@@ -51,9 +34,7 @@ export class TaskMetrics {
       },
     });
     const inFlight = new Gauge({
-      name: 'looplab_tasks_in_flight',
-      help: 'Background tasks running right now.',
-      labelNames: ['strategy'],
+      ...fromContract(METRICS.tasksInFlight),
       registers: [registry],
       collect: () => {
         for (const probe of this.probes)
@@ -67,15 +48,15 @@ export class TaskMetrics {
     this.probes = probes;
   }
 
-  observeWait(strategy: BackgroundStrategy, workload: WorkloadKind, ms: number): void {
+  observeWait(strategy: StrategyName, workload: WorkloadKind, ms: number): void {
     this.wait.observe({ strategy, workload }, ms / 1000);
   }
 
-  observeRun(strategy: BackgroundStrategy, workload: WorkloadKind, ms: number): void {
+  observeRun(strategy: StrategyName, workload: WorkloadKind, ms: number): void {
     this.run.observe({ strategy, workload }, ms / 1000);
   }
 
-  countOutcome(strategy: BackgroundStrategy, workload: WorkloadKind, outcome: TaskOutcome): void {
+  countOutcome(strategy: StrategyName, workload: WorkloadKind, outcome: TaskOutcome): void {
     this.outcomes.inc({ strategy, workload, outcome });
   }
 }
