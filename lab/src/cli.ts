@@ -3,6 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { STRATEGY_NAMES } from '@looplab/contract';
 import { Command, Option } from 'commander';
+import { registerBenchCommand } from './bench/command.js';
 import { type CompareFlags, runCompareCommand } from './commands/compare.js';
 import {
   addLoadOptions,
@@ -254,6 +255,8 @@ program
     process.stdout.write(markdown);
     if (flags.out) writeFileSync(flags.out, markdown);
   });
+
+registerBenchCommand(program, REPO_ROOT);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);

@@ -1,0 +1,131 @@
+import { resolve } from 'node:path';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { nonNegativeInt, positiveInt } from '../commands/options.js';
+import { readBenchRun, writeBenchRun } from './bench-file.js';
+import { renderBenchDiff } from './diff.js';
+import { renderBench } from './render.js';
+import { runBench } from './run-bench.js';
+import { DEFAULT_VARIANTS, QUICK_VARIANTS, VARIANT_NAMES, variantsNamed } from './variants.js';
+
+interface BenchFlags {
+  variants?: string[];
+  rounds?: number;
+  duration?: number;
+  warmup?: number;
+  connections: number;
+  timeout: number;
+  quick: boolean;
+  pin: boolean;
+  out: string;
+  runId?: string;
+  diff?: string[];
+}
+
+/** Full and --quick settings; flags given explicitly win over both. */
+const FULL = { rounds: 2, duration: 10, warmup: 3, variants: DEFAULT_VARIANTS };
+const QUICK = { rounds: 1, duration: 3, warmup: 1, variants: QUICK_VARIANTS };
+
+function variantList(value: string): string[] {
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const unknown = names.filter((name) => !VARIANT_NAMES.includes(name));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new InvalidArgumentError(
+      `expected a comma-separated list of ${VARIANT_NAMES.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`,
+    );
+  }
+  return [...new Set(names)];
+}
+
+const defaultRunId = () =>
+  `bench-${new Date().toISOString().replace(/\..*$/, '').replace(/:/g, '-')}`;
+
+async function bench(repoRoot: string, flags: BenchFlags): Promise<void> {
+  const preset = flags.quick ? QUICK : FULL;
+  const runId = flags.runId ?? defaultRunId();
+  const run = await runBench({
+    repoRoot,
+    runId,
+    variants: variantsNamed(flags.variants ?? preset.variants),
+    rounds: flags.rounds ?? preset.rounds,
+    durationS: flags.duration ?? preset.duration,
+    warmupS: flags.warmup ?? preset.warmup,
+    connections: flags.connections,
+    timeoutS: flags.timeout,
+    pin: flags.pin,
+    quick: flags.quick,
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  process.stdout.write(`\n${renderBench(run)}`);
+  process.stdout.write(`  ${writeBenchRun(resolve(flags.out, runId), run)}\n`);
+}
+
+/**
+ * `looplab bench`: what instrumentation costs GET /ping, bare Fastify to the heaviest
+ * OpenTelemetry setup, in one run; `looplab bench --diff a b` compares two runs.
+ */
+export function registerBenchCommand(program: Command, repoRoot: string): void {
+  program
+    .command('bench')
+    .description(
+      'measure what instrumentation costs GET /ping: bare Fastify, the app with tracing off, its default and the stock OpenTelemetry instrumentations, side by side (writes bench.json)',
+    )
+    .addOption(
+      new Option('--variants <list>', `variants to run (${VARIANT_NAMES.join(', ')})`)
+        .argParser(variantList)
+        .default(undefined, `${FULL.variants.join(',')}; --quick: ${QUICK.variants.join(',')}`),
+    )
+    .addOption(
+      new Option(
+        '--rounds <n>',
+        `rounds per variant (default ${FULL.rounds}; --quick ${QUICK.rounds})`,
+      ).argParser(positiveInt('rounds', 20)),
+    )
+    .addOption(
+      new Option(
+        '-d, --duration <seconds>',
+        `measured seconds per round (default ${FULL.duration}; --quick ${QUICK.duration})`,
+      ).argParser(positiveInt('duration', 600)),
+    )
+    .addOption(
+      new Option(
+        '-w, --warmup <seconds>',
+        `warm-up seconds per round, not measured (default ${FULL.warmup}; --quick ${QUICK.warmup})`,
+      ).argParser(nonNegativeInt('warmup', 120)),
+    )
+    .addOption(
+      new Option('--connections <n>', 'concurrent keep-alive connections of the closed loop')
+        .default(10)
+        .argParser(positiveInt('connections', 1000)),
+    )
+    .addOption(
+      new Option('--timeout <seconds>', 'client timeout per request')
+        .default(10)
+        .argParser(positiveInt('timeout', 600)),
+    )
+    .option('--quick', 'a few seconds per variant, one round: for CI (prints the ratios)', false)
+    .option('--no-pin', 'do not pin the server and the load generator to different cores')
+    .addOption(
+      new Option('-o, --out <folder>', 'parent folder of the run folder').default('reports/bench'),
+    )
+    .addOption(new Option('--run-id <id>', 'name of the run folder (default: bench-<timestamp>)'))
+    .option(
+      '--diff <runs...>',
+      'compare two bench runs (folders or bench.json files) instead of running',
+    )
+    .action(async function (this: Command, flags: BenchFlags) {
+      if (flags.diff !== undefined) {
+        if (flags.diff.length !== 2) {
+          this.error('error: --diff takes two bench runs: --diff <before> <after>', {
+            exitCode: 2,
+          });
+        }
+        const [before, after] = flags.diff.map(readBenchRun);
+        if (before && after) process.stdout.write(renderBenchDiff(before, after));
+        return;
+      }
+      await bench(repoRoot, flags);
+    });
+}

@@ -1,0 +1,79 @@
+import { formatRatio, isFiniteNumber } from '../format.js';
+import type { BenchRun, VariantSummary } from './bench-run.js';
+import { textTable } from './text-table.js';
+
+const int = (value: number | null | undefined) =>
+  isFiniteNumber(value) ? Math.round(value).toLocaleString('en-US') : '–';
+const ms = (value: number | null | undefined) => (isFiniteNumber(value) ? value.toFixed(2) : '–');
+const us = (value: number | null | undefined) => (isFiniteNumber(value) ? value.toFixed(1) : '–');
+const signedUs = (value: number | null | undefined) =>
+  isFiniteNumber(value) ? `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(1)}` : '–';
+const pct = (value: number | null | undefined) =>
+  isFiniteNumber(value) ? `${Math.round(value * 100)} %` : '–';
+
+function summaryRow(summary: VariantSummary): string[] {
+  return [
+    summary.variant,
+    int(summary.reqPerS),
+    ms(summary.p50Ms),
+    ms(summary.p99Ms),
+    us(summary.cpuUsPerReq),
+    formatRatio(summary.vsOff?.throughput),
+    formatRatio(summary.vsOff?.p99),
+    signedUs(summary.vsOff?.cpuUsAdded),
+    formatRatio(summary.vsBare?.throughput),
+  ];
+}
+
+/** The bench's console report: the table, the cost split, the goals and any warnings. */
+export function renderBench(run: BenchRun): string {
+  const { settings } = run;
+  const lines = [
+    `looplab bench ${run.runId}: GET /ping, ${settings.load}, ${settings.warmupS} s warm-up + ${settings.durationS} s measured, ${settings.rounds} round(s), fresh server per round`,
+    `  node ${settings.node}; pinning: ${settings.pinning.app === null ? 'none' : `server on CPU ${settings.pinning.app}, load on CPU ${settings.pinning.load}`}`,
+    '',
+    textTable(
+      [
+        'variant',
+        'req/s',
+        'p50 ms',
+        'p99 ms',
+        'CPU µs/req',
+        '× off',
+        'p99 × off',
+        'µs vs off',
+        '× bare',
+      ],
+      run.summary.map(summaryRow),
+    ),
+    '  (medians over rounds; latency client-side; CPU = the server process, user + system)',
+    '',
+    ...run.summary.map((summary) => `  ${summary.variant}: ${summary.describe}`),
+  ];
+  const { shares } = run;
+  if (shares) {
+    lines.push(
+      '',
+      `cost over bare Fastify per request (1 / req/s): bare ${us(shares.timeUs.bare)} µs, off ${us(shares.timeUs.off)} µs, default ${us(shares.timeUs.default)} µs`,
+      `  framework (Nest, metrics hook; bare → off):          ${signedUs(shares.frameworkUs)} µs  (${pct(shares.frameworkShare)} of the extra)`,
+      `  instrumentation (spans, trace ids; off → default):   ${signedUs(shares.instrumentationUs)} µs  (${pct(shares.instrumentationShare)} of the extra)`,
+    );
+    if (shares.cpu) {
+      lines.push(
+        `  in server CPU: framework ${signedUs(shares.cpu.frameworkUs)} µs, instrumentation ${signedUs(shares.cpu.instrumentationUs)} µs per request`,
+      );
+    }
+  }
+  if (run.goals.length > 0) {
+    lines.push(
+      '',
+      'goals (issue 10; printed, not enforced):',
+      ...run.goals.map(
+        (goal) =>
+          `  ${goal.met ? 'met    ' : 'MISSED '} ${goal.name}: ${formatRatio(goal.value)} (target ${goal.target})`,
+      ),
+    );
+  }
+  lines.push(...run.warnings.map((warning) => `WARNING: ${warning}`));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,142 @@
+import { percentile, ratio, sortNumbers } from '../stats/percentiles.js';
+import type { Comparison, CostShares, Goal, RoundResult, VariantSummary } from './bench-run.js';
+import type { Variant } from './variants.js';
+
+/** The issue-10 targets: the default instrumentation against instrumentation off and bare Fastify. */
+export const GOALS = {
+  throughputVsOff: 0.85,
+  p99VsOff: 1.5,
+  throughputVsBare: 0.7,
+};
+
+const median = (values: readonly number[]) => percentile(sortNumbers(values), 0.5);
+
+function medianOrNull(values: ReadonlyArray<number | null>): number | null {
+  const present = values.filter((value): value is number => value !== null);
+  return present.length === 0 ? null : median(present);
+}
+
+function compare(
+  candidate: VariantSummary,
+  reference: VariantSummary | undefined,
+): Comparison | null {
+  if (!reference || reference === candidate) return null;
+  return {
+    throughput: ratio(candidate.reqPerS, reference.reqPerS),
+    p99: ratio(candidate.p99Ms, reference.p99Ms),
+    cpuUsAdded:
+      candidate.cpuUsPerReq === null || reference.cpuUsPerReq === null
+        ? null
+        : candidate.cpuUsPerReq - reference.cpuUsPerReq,
+  };
+}
+
+/** Medians per variant over its rounds, with ratios to `off` and to `bare` when they ran. */
+export function summarizeRounds(
+  rounds: readonly RoundResult[],
+  variants: readonly Variant[],
+): VariantSummary[] {
+  const summaries = variants.map((variant): VariantSummary => {
+    const mine = rounds.filter((round) => round.variant === variant.name);
+    return {
+      variant: variant.name,
+      describe: variant.describe,
+      rounds: mine.length,
+      reqPerS: median(mine.map((round) => round.reqPerS)),
+      p50Ms: median(mine.map((round) => round.p50Ms)),
+      p99Ms: median(mine.map((round) => round.p99Ms)),
+      cpuUsPerReq: medianOrNull(mine.map((round) => round.cpuUsPerReq)),
+      vsOff: null,
+      vsBare: null,
+    };
+  });
+  const off = summaries.find((summary) => summary.variant === 'off');
+  const bare = summaries.find((summary) => summary.variant === 'bare');
+  for (const summary of summaries) {
+    summary.vsOff = compare(summary, off);
+    summary.vsBare = compare(summary, bare);
+  }
+  return summaries;
+}
+
+/**
+ * Splits the extra time a default request takes over bare Fastify into the framework's part
+ * (bare → off: Nest, the metrics hook, the app's plumbing) and the instrumentation's part
+ * (off → default: spans, context, trace ids). Needs all three variants.
+ */
+export function costShares(summaries: readonly VariantSummary[]): CostShares | null {
+  const find = (name: string) => summaries.find((summary) => summary.variant === name);
+  const [bare, off, dflt] = [find('bare'), find('off'), find('default')];
+  if (!bare || !off || !dflt) return null;
+  const timeUs = { bare: 1e6 / bare.reqPerS, off: 1e6 / off.reqPerS, default: 1e6 / dflt.reqPerS };
+  const frameworkUs = timeUs.off - timeUs.bare;
+  const instrumentationUs = timeUs.default - timeUs.off;
+  const total = frameworkUs + instrumentationUs;
+  const cpu =
+    bare.cpuUsPerReq === null || off.cpuUsPerReq === null || dflt.cpuUsPerReq === null
+      ? null
+      : {
+          frameworkUs: off.cpuUsPerReq - bare.cpuUsPerReq,
+          instrumentationUs: dflt.cpuUsPerReq - off.cpuUsPerReq,
+        };
+  return {
+    timeUs,
+    frameworkUs,
+    instrumentationUs,
+    frameworkShare: ratio(frameworkUs, total),
+    instrumentationShare: ratio(instrumentationUs, total),
+    cpu,
+  };
+}
+
+/** The targets the default variant is held to (printed, never a failing exit code). */
+export function goals(summaries: readonly VariantSummary[]): Goal[] {
+  const dflt = summaries.find((summary) => summary.variant === 'default');
+  if (!dflt) return [];
+  const result: Goal[] = [];
+  if (dflt.vsOff) {
+    result.push(
+      {
+        name: 'default throughput vs off',
+        target: `≥ ${GOALS.throughputVsOff}×`,
+        value: dflt.vsOff.throughput,
+        met: dflt.vsOff.throughput >= GOALS.throughputVsOff,
+      },
+      {
+        name: 'default p99 vs off',
+        target: `≤ ${GOALS.p99VsOff}×`,
+        value: dflt.vsOff.p99,
+        met: dflt.vsOff.p99 <= GOALS.p99VsOff,
+      },
+    );
+  }
+  if (dflt.vsBare) {
+    result.push({
+      name: 'default throughput vs bare Fastify',
+      target: `≥ ${GOALS.throughputVsBare}×`,
+      value: dflt.vsBare.throughput,
+      met: dflt.vsBare.throughput >= GOALS.throughputVsBare,
+    });
+  }
+  return result;
+}
+
+/** Rounds whose traces did not match the variant (a switch that did not switch), or had errors. */
+export function roundWarnings(
+  rounds: readonly RoundResult[],
+  variants: readonly Variant[],
+): string[] {
+  const warnings: string[] = [];
+  for (const round of rounds) {
+    const variant = variants.find((candidate) => candidate.name === round.variant);
+    if (variant && round.tracesSeen !== null && round.tracesSeen !== variant.traced) {
+      warnings.push(
+        `round ${round.round} ${round.variant}: /ping exemplars ${round.tracesSeen ? 'had' : 'had no'} trace ids, expected ${variant.traced ? 'some' : 'none'}`,
+      );
+    }
+    if (round.problems.length > 0) {
+      warnings.push(`round ${round.round} ${round.variant}: ${round.problems.join(', ')}`);
+    }
+  }
+  return warnings;
+}
