@@ -125,8 +125,9 @@ def run_workload(spec: WorkloadSpec) -> WorkloadResult:
 
 
 class InjectedFaultError(Exception):
-    def __init__(self) -> None:
-        super().__init__("injected fault: the workload threw")
+    # The message is a default argument so the exception unpickles in the parent of a pool process.
+    def __init__(self, message: str = "injected fault: the workload threw") -> None:
+        super().__init__(message)
 
 
 def run_task_workload(spec: WorkloadSpec, fault: str | None) -> WorkloadResult:
