@@ -1,0 +1,166 @@
+import { join } from 'node:path';
+import { Tinypool, type TinypoolWorker } from 'tinypool';
+import { preciseNow } from '../../common/clock.js';
+import type { Task } from '../../common/tasks/task.js';
+import {
+  describeError,
+  type Refusal,
+  type TaskCompletion,
+  type TaskExecutor,
+  type TaskLifecycle,
+} from '../../common/tasks/task-executor.js';
+import type { PoolProbe } from '../../metrics/pool-metrics.js';
+import type { PoolOutcome, PoolTask } from '../../workloads/pool-task.js';
+import { type ChildStartedMessage, isChildStarted } from './child-messages.js';
+import { residentMemoryBytes } from './resident-memory.js';
+
+export interface ProcessPoolOptions {
+  size: number;
+  queueLimit: number;
+  onChildExit?: (pid: number, code: number | null, signal: string | null) => void;
+}
+
+/**
+ * Hands each task to a pool of child processes (tinypool, runtime child_process) running the
+ * same workload module. Isolation is real (a crash kills one child, which is replaced) and not
+ * free: each child is a whole Node.js process with its own heap, and every task crosses IPC.
+ */
+export class ProcessExecutor implements TaskExecutor, PoolProbe {
+  readonly strategy = 'process' as const;
+  private readonly pool: Tinypool;
+  private readonly tasks = new Map<string, Task>();
+  private readonly started = new Map<string, number>();
+  private readonly taskOfChild = new Map<number, string>();
+  private readonly exitOfTask = new Map<string, string>();
+  private readonly watchedChildren = new WeakSet<TinypoolWorker>();
+  private readonly createdAt = performance.now();
+  private busyMs = 0;
+
+  constructor(
+    private readonly options: ProcessPoolOptions,
+    private readonly lifecycle: TaskLifecycle,
+  ) {
+    // min = max: every child exists from start-up, so children keep the CPU affinity the
+    // process started with even after the main thread alone is moved (docs/target-app.md).
+    this.pool = new Tinypool({
+      filename: join(__dirname, 'process.child.js'),
+      runtime: 'child_process',
+      minThreads: options.size,
+      maxThreads: options.size,
+      maxQueue: options.queueLimit,
+      concurrentTasksPerWorker: 1,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      // Children run the workload only: no --import of the app's telemetry.
+      execArgv: [],
+    });
+    this.watchChildren();
+  }
+
+  refusal(): Refusal | undefined {
+    return this.pool.queueSize < this.options.queueLimit
+      ? undefined
+      : { reason: 'queue_full', message: `the ${this.strategy} queue is full, retry later` };
+  }
+
+  queueDepth(): number {
+    return this.tasks.size - this.started.size;
+  }
+
+  inFlight(): number {
+    return this.started.size;
+  }
+
+  workers(): number {
+    this.watchChildren();
+    return this.pool.threads.length;
+  }
+
+  utilization(): number {
+    const now = preciseNow();
+    let busy = this.busyMs;
+    for (const startedAt of this.started.values()) busy += now - startedAt;
+    const capacity = (performance.now() - this.createdAt) * this.options.size;
+    return capacity > 0 ? Math.min(1, busy / capacity) : 0;
+  }
+
+  queueSize(): number {
+    return this.pool.queueSize;
+  }
+
+  residentMemoryBytes(): number {
+    return this.childPids().reduce((sum, pid) => sum + (residentMemoryBytes(pid) ?? 0), 0);
+  }
+
+  childPids(): number[] {
+    return this.pool.threads.map((child) => child.threadId);
+  }
+
+  submit(task: Task): void {
+    this.tasks.set(task.id, task);
+    const message: PoolTask = { id: task.id, spec: task.spec, fault: task.fault };
+    const run: Promise<PoolOutcome> = this.pool.run(message, {
+      channel: { postMessage: (reply: unknown) => this.onChildMessage(reply) },
+    });
+    run.then(
+      (outcome) => this.settle(task, outcome),
+      (error: unknown) =>
+        this.settle(task, {
+          startedAt: task.startedAt,
+          finishedAt: preciseNow(),
+          error: this.exitOfTask.get(task.id) ?? describeError(error),
+        }),
+    );
+  }
+
+  abandonQueued(): void {
+    this.pool.cancelPendingTasks();
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+
+  private onChildMessage(message: unknown): void {
+    if (!isChildStarted(message)) return;
+    this.onStarted(message);
+  }
+
+  private onStarted(message: ChildStartedMessage): void {
+    const task = this.tasks.get(message.id);
+    if (!task || this.started.has(message.id)) return;
+    this.started.set(message.id, message.startedAt);
+    this.taskOfChild.set(message.pid, message.id);
+    this.lifecycle.started(task, message.startedAt);
+  }
+
+  /** Counts every child's exit (a crash, or the pool's own shutdown); replacements are watched too. */
+  private watchChildren(): void {
+    for (const child of this.pool.threads) {
+      if (this.watchedChildren.has(child)) continue;
+      this.watchedChildren.add(child);
+      const pid = child.threadId;
+      child.once('exit', (code: number | null, signal: string | null) => {
+        const taskId = this.taskOfChild.get(pid);
+        this.taskOfChild.delete(pid);
+        if (taskId !== undefined) {
+          this.exitOfTask.set(
+            taskId,
+            `child process ${pid} exited with ${code === null ? `signal ${signal}` : `code: ${code}`}`,
+          );
+        }
+        this.options.onChildExit?.(pid, code, signal);
+      });
+    }
+  }
+
+  private settle(task: Task, completion: TaskCompletion): void {
+    if (!this.tasks.delete(task.id)) return;
+    const startedAt = this.started.get(task.id);
+    if (startedAt !== undefined) this.busyMs += completion.finishedAt - startedAt;
+    this.started.delete(task.id);
+    this.exitOfTask.delete(task.id);
+    for (const [pid, id] of this.taskOfChild) if (id === task.id) this.taskOfChild.delete(pid);
+    this.watchChildren();
+    this.lifecycle.finished(task, completion);
+  }
+}
