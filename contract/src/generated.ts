@@ -427,9 +427,10 @@ export const metricsData = {
         "app"
       ],
       "runtimes": [
-        "node"
+        "node",
+        "fastapi"
       ],
-      "help": "Seconds the event loop spent active (performance.eventLoopUtilization). rate() of it is the utilization ratio."
+      "help": "Seconds the event loop spent active (Node: performance.eventLoopUtilization; FastAPI: time outside the asyncio selector's select()). rate() of it is the utilization ratio."
     },
     "eventLoopIdle": {
       "name": "nodejs_eventloop_utilization_idle_seconds_total",
@@ -439,7 +440,8 @@ export const metricsData = {
         "app"
       ],
       "runtimes": [
-        "node"
+        "node",
+        "fastapi"
       ],
       "help": "Seconds the event loop spent idle, waiting for I/O."
     },
