@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PROBE, strategy } from '@looplab/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, startApp } from './support/app-process.js';
-import { getJson, postJson, waitForTask } from './support/http.js';
+import { postJson, waitForTask } from './support/http.js';
 
 interface OtlpSpan {
   traceId: string;
@@ -13,6 +14,11 @@ interface OtlpSpan {
   links?: Array<{ traceId: string; spanId: string }>;
   attributes?: Array<{ key: string; value: Record<string, unknown> }>;
 }
+
+const SERVER_KIND = 2;
+const CLIENT_TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
+const CLIENT_SPAN_ID = 'b7ad6b7169203331';
+const SAMPLED_TRACEPARENT = `00-${CLIENT_TRACE_ID}-${CLIENT_SPAN_ID}-01`;
 
 /** A real OTLP/HTTP (JSON) endpoint on loopback that keeps every span it receives. */
 function startCollector(): Promise<{ server: Server; url: string; spans: OtlpSpan[] }> {
@@ -41,7 +47,28 @@ function startCollector(): Promise<{ server: Server; url: string; spans: OtlpSpa
   );
 }
 
-describe('OpenTelemetry traces', () => {
+const attribute = (span: OtlpSpan | undefined, key: string) => {
+  const value = span?.attributes?.find((entry) => entry.key === key)?.value;
+  return value?.stringValue ?? (value?.intValue === undefined ? undefined : Number(value.intValue));
+};
+
+const taskSpanOf = (spans: OtlpSpan[], taskId: string) =>
+  spans.find((span) => attribute(span, 'looplab.task.id') === taskId);
+
+/** Enqueues a short task and waits for it (and its log line) to finish. */
+async function runTask(app: AppProcess, name: 'blocking' | 'pooled', headers = {}) {
+  const response = await fetch(`${app.url}${strategy(name).route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ workload: 'cpu', ms: 5 }),
+  });
+  const { id } = (await response.json()) as { id: string };
+  await waitForTask(app.url, id);
+  const log = await app.waitForLog((line) => line.msg === 'task done' && line.task_id === id);
+  return { id, log };
+}
+
+describe('OTEL_TRACES_SAMPLER=always_on: every request traced', () => {
   let collector: Awaited<ReturnType<typeof startCollector>>;
   let app: AppProcess;
 
@@ -51,6 +78,7 @@ describe('OpenTelemetry traces', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_BSP_SCHEDULE_DELAY: '100',
+      OTEL_TRACES_SAMPLER: 'always_on',
       LOG_LEVEL: 'debug',
     });
   });
@@ -59,79 +87,86 @@ describe('OpenTelemetry traces', () => {
     collector.server.close();
   });
 
-  for (const strategy of ['blocking', 'pooled'] as const) {
-    it(`exports a ${strategy} task span over OTLP, linked to the request that enqueued it`, async () => {
-      const accepted = await postJson<{ id: string }>(`${app.url}/background/${strategy}`, {
-        workload: 'cpu',
-        ms: 20,
-      });
-      await waitForTask(app.url, accepted.body.id);
-      const taskSpan = await expect
-        .poll(() =>
-          collector.spans.find((span) =>
-            span.attributes?.some(
-              (attribute) =>
-                attribute.key === 'looplab.task.id' &&
-                attribute.value.stringValue === accepted.body.id,
-            ),
-          ),
-        )
-        .toBeDefined()
-        .then(() =>
-          collector.spans.find((span) =>
-            span.attributes?.some(
-              (attribute) =>
-                attribute.key === 'looplab.task.id' &&
-                attribute.value.stringValue === accepted.body.id,
-            ),
-          ),
-        );
-      expect(taskSpan?.name).toBe(`task ${strategy} cpu`);
+  it('exports one server span per request, named "GET /ping", with the HTTP semconv attributes', async () => {
+    for (let i = 0; i < 10; i++) await fetch(`${app.url}${PROBE.route}?i=${i}`);
+    const pings = () =>
+      collector.spans.filter((span) => span.kind === SERVER_KIND && span.name === 'GET /ping');
+    await expect.poll(() => pings().length).toBe(10);
+    const [span] = pings();
+    expect(attribute(span, 'http.request.method')).toBe('GET');
+    expect(attribute(span, 'http.route')).toBe(PROBE.route);
+    expect(attribute(span, 'url.path')).toBe(PROBE.route);
+    expect(attribute(span, 'http.response.status_code')).toBe(200);
+    // One span source: nothing else in a /ping trace.
+    expect(collector.spans.filter((other) => other.traceId === span?.traceId)).toHaveLength(1);
+  });
+
+  for (const name of ['blocking', 'pooled'] as const) {
+    it(`links a ${name} task span to the server span of the request that enqueued it`, async () => {
+      const { id, log } = await runTask(app, name);
+      await expect.poll(() => taskSpanOf(collector.spans, id)).toBeDefined();
+      const taskSpan = taskSpanOf(collector.spans, id);
+      expect(taskSpan?.name).toBe(`task ${name} cpu`);
       const link = taskSpan?.links?.[0];
-      expect(link).toBeDefined();
       expect(link?.traceId).not.toBe(taskSpan?.traceId);
-
-      // The link points into the request's trace, whose root is the HTTP server span.
-      const requestTrace = await expect
-        .poll(() => collector.spans.filter((span) => span.traceId === link?.traceId))
-        .toSatisfy((spans: OtlpSpan[]) => spans.some((span) => span.spanId === link?.spanId))
-        .then(() => collector.spans.filter((span) => span.traceId === link?.traceId));
-      const serverSpan = requestTrace.find((span) => span.kind === 2 && !span.parentSpanId);
-      expect(serverSpan, JSON.stringify(requestTrace.map((span) => span.name))).toBeDefined();
-      expect(serverSpan?.name).toContain(`/background/${strategy}`);
-
+      await expect
+        .poll(() => collector.spans.find((span) => span.spanId === link?.spanId))
+        .toBeDefined();
+      const request = collector.spans.find((span) => span.spanId === link?.spanId);
+      expect(request?.kind).toBe(SERVER_KIND);
+      expect(request?.name).toBe(`POST ${strategy(name).route}`);
+      expect(request?.parentSpanId ?? '').toBe('');
       // The task's log line carries the task span's trace id.
-      const log = app.logs.find(
-        (line) => line.msg === 'task done' && line.task_id === accepted.body.id,
-      );
-      expect(log?.trace_id).toBe(taskSpan?.traceId);
+      expect(log.trace_id).toBe(taskSpan?.traceId);
     });
   }
+});
 
-  it('traces other requests too: HTTP server span with Fastify and Nest spans beneath it', async () => {
-    await getJson(`${app.url}/ping`);
-    const server = await expect
-      .poll(() => collector.spans.find((span) => span.kind === 2 && span.name.includes('/ping')))
-      .toBeDefined()
-      .then(() => collector.spans.find((span) => span.kind === 2 && span.name.includes('/ping')));
-    await expect
-      .poll(() =>
-        collector.spans.filter((span) => span.traceId === server?.traceId).map((span) => span.name),
-      )
-      .toSatisfy((names: string[]) => {
-        console.log('spans of one /ping trace:', names);
-        return (
-          names.some((name) => /ProbeController|ping/i.test(name) && !name.startsWith('GET')) &&
-          names.some((name) => /fastify|handler/i.test(name))
-        );
-      });
+describe('default sampling at OTEL_TRACES_SAMPLER_ARG=0: only what a client asked for', () => {
+  let collector: Awaited<ReturnType<typeof startCollector>>;
+  let app: AppProcess;
+
+  beforeAll(async () => {
+    collector = await startCollector();
+    app = await startApp({
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      OTEL_TRACES_SAMPLER_ARG: '0',
+      LOG_LEVEL: 'debug',
+    });
+  });
+  afterAll(async () => {
+    await app.stop();
+    collector.server.close();
+  });
+
+  it('honours a sampled client traceparent: the request span continues its trace, the task span is kept', async () => {
+    const { id } = await runTask(app, 'pooled', { traceparent: SAMPLED_TRACEPARENT });
+    await expect.poll(() => taskSpanOf(collector.spans, id)).toBeDefined();
+    const request = collector.spans.find(
+      (span) => span.kind === SERVER_KIND && span.traceId === CLIENT_TRACE_ID,
+    );
+    expect(request?.name).toBe(`POST ${strategy('pooled').route}`);
+    expect(request?.parentSpanId).toBe(CLIENT_SPAN_ID);
+    expect(taskSpanOf(collector.spans, id)?.links?.[0]?.spanId).toBe(request?.spanId);
+  });
+
+  it('stores nothing for other requests, yet their task log lines still carry a trace id', async () => {
+    const before = collector.spans.length;
+    for (let i = 0; i < 5; i++) await fetch(`${app.url}${PROBE.route}`);
+    const { log } = await runTask(app, 'pooled');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(collector.spans.slice(before)).toEqual([]);
+    expect(log.trace_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(log.trace_flags).toBe('00');
   });
 });
 
 describe('without OTEL_EXPORTER_OTLP_ENDPOINT', () => {
   it('exports nothing and says nothing about it, while logs still carry trace ids', async () => {
     const app = await startApp({ LOG_LEVEL: 'debug' });
-    const accepted = await postJson<{ id: string }>(`${app.url}/background/pooled`, {
+    const accepted = await postJson<{ id: string }>(`${app.url}${strategy('pooled').route}`, {
       workload: 'cpu',
       ms: 5,
     });
