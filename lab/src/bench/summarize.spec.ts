@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readBenchRun, writeBenchRun } from './bench-file.js';
+import { BENCH_SCHEMA, type BenchRun, type RoundResult } from './bench-run.js';
+import { renderBenchDiff } from './diff.js';
+import { renderBench } from './render.js';
+import { costShares, goals, roundWarnings, summarizeRounds } from './summarize.js';
+import { variantsNamed } from './variants.js';
+
+function round(
+  variant: string,
+  n: number,
+  reqPerS: number,
+  p99Ms: number,
+  cpu: number,
+): RoundResult {
+  return {
+    variant,
+    round: n,
+    reqPerS,
+    p50Ms: p99Ms / 4,
+    p99Ms,
+    maxMs: p99Ms * 2,
+    requests: reqPerS * 10,
+    cpuUsPerReq: cpu,
+    tracesSeen: variant === 'bare' ? null : variant !== 'off',
+    problems: [],
+  };
+}
+
+const variants = variantsNamed(['bare', 'off', 'default']);
+// bare 40k, off 20k, default 18k req/s (medians of the three rounds each).
+const rounds = [
+  ...[39_000, 40_000, 41_000].map((rps, i) => round('bare', i + 1, rps, 1, 25)),
+  ...[19_000, 20_000, 30_000].map((rps, i) => round('off', i + 1, rps, 2, 50)),
+  ...[18_000, 17_000, 19_000].map((rps, i) => round('default', i + 1, rps, 2.5, 55)),
+];
+
+function benchRun(runId: string, rs = rounds): BenchRun {
+  const summary = summarizeRounds(rs, variants);
+  return {
+    schema: BENCH_SCHEMA,
+    runId,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    finishedAt: '2026-01-01T00:01:00.000Z',
+    settings: {
+      variants: variants.map((variant) => variant.name),
+      rounds: 3,
+      warmupS: 1,
+      durationS: 3,
+      connections: 10,
+      quick: true,
+      pinning: { app: '0', load: '1' },
+      node: 'v24',
+      load: 'vegeta',
+    },
+    rounds: rs,
+    summary,
+    shares: costShares(summary),
+    goals: goals(summary),
+    warnings: roundWarnings(rs, variants),
+  };
+}
+
+describe('bench summary', () => {
+  it('takes medians per variant and compares each with off and with bare Fastify', () => {
+    const [bare, off, dflt] = summarizeRounds(rounds, variants);
+    expect(off?.reqPerS).toBe(20_000);
+    expect(off?.vsOff).toBeNull();
+    expect(dflt?.vsOff?.throughput).toBeCloseTo(0.9, 6);
+    expect(dflt?.vsOff?.p99).toBeCloseTo(1.25, 6);
+    expect(dflt?.vsOff?.cpuUsAdded).toBeCloseTo(5, 6);
+    expect(dflt?.vsBare?.throughput).toBeCloseTo(0.45, 6);
+    expect(bare?.vsBare).toBeNull();
+  });
+
+  it('splits the cost over bare Fastify into framework and instrumentation', () => {
+    const shares = costShares(summarizeRounds(rounds, variants));
+    // 25 µs (bare) → 50 µs (off) → 55.6 µs (default) per request at saturation.
+    expect(shares?.frameworkUs).toBeCloseTo(25, 6);
+    expect(shares?.instrumentationUs).toBeCloseTo(1e6 / 18_000 - 50, 6);
+    expect((shares?.frameworkShare ?? 0) + (shares?.instrumentationShare ?? 0)).toBeCloseTo(1, 9);
+    expect(shares?.cpu).toEqual({ frameworkUs: 25, instrumentationUs: 5 });
+    expect(costShares(summarizeRounds(rounds, variantsNamed(['off', 'default'])))).toBeNull();
+  });
+
+  it('holds the default to the issue-10 goals', () => {
+    const result = goals(summarizeRounds(rounds, variants));
+    expect(result.map((goal) => [goal.name, goal.met])).toEqual([
+      ['default throughput vs off', true],
+      ['default p99 vs off', true],
+      ['default throughput vs bare Fastify', false],
+    ]);
+  });
+
+  it('warns when a variant did not trace as it should, or had failed requests', () => {
+    const odd = [
+      { ...round('off', 1, 1, 1, 1), tracesSeen: true },
+      { ...round('default', 1, 1, 1, 1), problems: ['3× status 503'] },
+    ];
+    expect(roundWarnings(odd, variants)).toEqual([
+      'round 1 off: /ping exemplars had trace ids, expected none',
+      'round 1 default: 3× status 503',
+    ]);
+  });
+});
+
+describe('bench.json and the diff', () => {
+  it('round-trips a run, NaN as null, and names what changed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-spec-'));
+    try {
+      const before = benchRun('before');
+      const after = benchRun(
+        'after',
+        rounds.map((r) => (r.variant === 'default' ? { ...r, reqPerS: r.reqPerS * 1.1 } : r)),
+      );
+      after.summary[0] = {
+        ...(after.summary[0] as (typeof after.summary)[number]),
+        p99Ms: Number.NaN,
+      };
+      writeBenchRun(join(dir, 'a'), before);
+      writeBenchRun(join(dir, 'b'), after);
+      const [a, b] = [readBenchRun(join(dir, 'a')), readBenchRun(join(dir, 'b', 'bench.json'))];
+      expect(a).toEqual(JSON.parse(JSON.stringify(before)));
+      expect(b.summary[0]?.p99Ms).toBeNull();
+      const diff = renderBenchDiff(a, b);
+      expect(diff).toContain('before → after');
+      expect(diff).toMatch(/default\s+18000 → 19800\s+\+10 %/);
+      expect(renderBench(a)).toContain('MISSED  default throughput vs bare Fastify: 0.45×');
+      expect(() => readBenchRun(join(dir, 'missing'))).toThrow('no bench run at');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
