@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import type { LogLine } from './support/app-process.js';
  */
 
 const REPO_ROOT = join(__dirname, '..', '..');
-const LISTENING_MSG = 'looplab target app listening';
+const SERVER_ENTRY = 'dist/main.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -22,6 +23,44 @@ function freePort(): Promise<number> {
       const { port } = server.address() as { port: number };
       server.close(() => resolve(port));
     });
+  });
+}
+
+/** Parent pid of every process (Linux /proc); a process that exits while being read is skipped. */
+function parentPids(): Map<number, number> {
+  const parents = new Map<number, number>();
+  for (const name of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      // Field 4 of /proc/<pid>/stat, after the command name in parentheses (which may hold spaces).
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      parents.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // Gone already.
+    }
+  }
+  return parents;
+}
+
+/** Every pid below `root` in the process tree. */
+function descendants(root: number): number[] {
+  const parents = parentPids();
+  const isBelow = (pid: number): boolean => {
+    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p)) {
+      if (p === root) return true;
+    }
+    return false;
+  };
+  return [...parents.keys()].filter(isBelow);
+}
+
+/** The pids below `root` whose command line has `arg` as one of its arguments. */
+function descendantsRunning(root: number, arg: string): number[] {
+  return descendants(root).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(arg);
+    } catch {
+      return false;
+    }
   });
 }
 
@@ -47,9 +86,11 @@ async function until(
   }
 }
 
+/** npm and its server; whatever of their process trees is still there after a test is killed. */
 const leftovers: number[] = [];
 afterEach(() => {
-  for (const pid of leftovers.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  const pids = leftovers.splice(0).flatMap((pid) => [pid, ...descendants(pid)]);
+  for (const pid of new Set(pids)) if (alive(pid)) process.kill(pid, 'SIGKILL');
 });
 
 describe('npm start', () => {
@@ -83,12 +124,10 @@ describe('npm start', () => {
       60_000,
       () => `/readyz on port ${port}; npm's output:\n${output}`,
     );
-    const listening = logs.find((line) => line.msg === LISTENING_MSG);
-    const serverPid = Number(listening?.pid);
-    expect(serverPid, `the "${LISTENING_MSG}" log line carries the server's pid`).toBeGreaterThan(
-      0,
-    );
-    expect(serverPid).not.toBe(npm.pid);
+    // Found before the signal: a server left behind by a dying shell is no longer below npm.
+    const servers = descendantsRunning(npm.pid as number, SERVER_ENTRY);
+    expect(servers, `one node ${SERVER_ENTRY} below npm (pid ${npm.pid})`).toHaveLength(1);
+    const serverPid = servers[0] as number;
     leftovers.push(serverPid);
 
     npm.kill('SIGTERM');
