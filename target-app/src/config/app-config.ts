@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { APP_DEFAULTS } from '@looplab/contract';
 import { z } from 'zod';
+import { redisUrlSchema } from '../strategies/queue/redis-connection.js';
 
 /** Plain decimal integers only: no hex, exponents or blanks sneaking in through Number(). */
 const integer = (min: number, max: number) =>
@@ -37,6 +38,8 @@ export const appConfigSchema = z.object({
   LOOPLAB_FAULT_INJECTION: onOff.default('off'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('looplab-target-app'),
+  /** The queue strategy's Redis; without it POST /background/queue is a 503 saying how to set it. */
+  REDIS_URL: redisUrlSchema.optional(),
 });
 
 export type AppConfig = z.infer<typeof appConfigSchema>;

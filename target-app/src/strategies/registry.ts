@@ -1,11 +1,23 @@
 import { type StrategyDefinition, strategiesOf } from '@looplab/contract';
 import { asyncStrategy } from './async/index.js';
 import { blockingStrategy } from './blocking/index.js';
+import { chunkedStrategy } from './chunked/index.js';
+import { inlineStrategy } from './inline/index.js';
 import { pooledStrategy } from './pooled/index.js';
+import { processStrategy } from './process/index.js';
+import { queueStrategy } from './queue/index.js';
 import type { StrategyFeature } from './strategy.js';
 
 /** Every strategy folder, by name. Adding a strategy: its folder, one line here, its contract entry. */
-const FEATURES: readonly StrategyFeature[] = [asyncStrategy, blockingStrategy, pooledStrategy];
+const FEATURES: readonly StrategyFeature[] = [
+  asyncStrategy,
+  inlineStrategy,
+  blockingStrategy,
+  chunkedStrategy,
+  pooledStrategy,
+  processStrategy,
+  queueStrategy,
+];
 
 export interface ServedStrategy {
   definition: StrategyDefinition;
