@@ -4,8 +4,10 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type StrategyName, strategiesOf } from '@looplab/contract';
+import { type QueueServices, startQueueServices } from '../../../../lab/src/run/services/index.js';
 import { findTool } from '../../../../lab/src/tools/index.js';
-import { type CliResult, runCli } from '../../../../lab/test/support/cli.js';
+import { type CliResult, REPO_ROOT, runCli } from '../../../../lab/test/support/cli.js';
 import { type AppProcess, startApp } from '../../../../target-app/test/support/app-process.js';
 
 /**
@@ -25,10 +27,16 @@ export interface RealRunOptions {
   warmupS?: number;
   /** Extra environment for the app (default: a pool of one worker, the 10 s max-lag window). */
   appEnv?: Record<string, string>;
+  /** Strategies to run (default: every Node strategy of the contract that the app serves). */
+  strategies?: readonly StrategyName[];
 }
 
 export interface RealRun {
   app: AppProcess;
+  /** Redis and the queue worker (scraped as a second target of job `node`). */
+  queue: QueueServices;
+  /** The strategies the run drove, in run order. */
+  strategies: StrategyName[];
   promUrl: string;
   /** The `looplab compare` process: its exit code and output. */
   run: CliResult;
@@ -65,10 +73,27 @@ export async function waitFor(
   }
 }
 
-/** Starts the app and Prometheus, runs `looplab compare` against them, and leaves both up. */
+/**
+ * The Node strategies of the contract that the running app serves: those whose route its
+ * OpenAPI document (/docs-json) lists with the contract's method.
+ */
+export async function servedStrategies(appUrl: string): Promise<StrategyName[]> {
+  const response = await fetch(`${appUrl}/docs-json`);
+  const document = (await response.json()) as { paths?: Record<string, Record<string, unknown>> };
+  const paths = document.paths ?? {};
+  return strategiesOf('node')
+    .filter((s) => paths[s.route]?.[s.method.toLowerCase()] !== undefined)
+    .map((s) => s.name);
+}
+
+/**
+ * Starts Redis, the queue worker, the app and Prometheus, runs `looplab compare` against them,
+ * and leaves everything up until stop().
+ */
 export async function startRealRun(options: RealRunOptions): Promise<RealRun> {
   const work = mkdtempSync(join(tmpdir(), 'looplab-prom-'));
   let app: AppProcess | undefined;
+  let queue: QueueServices | undefined;
   let prometheus: ChildProcess | undefined;
   const stop = async () => {
     if (prometheus && prometheus.exitCode === null && prometheus.signalCode === null) {
@@ -77,12 +102,17 @@ export async function startRealRun(options: RealRunOptions): Promise<RealRun> {
       await exited;
     }
     await app?.stop();
+    await queue?.stop();
     rmSync(work, { recursive: true, force: true });
   };
   try {
+    // Redis (a real redis-server on a free loopback port) and the queue worker, started by the
+    // runner's own launchers; the app gets their REDIS_URL as in the compose stack.
+    queue = await startQueueServices({ repoRoot: REPO_ROOT, cpus: null });
     // The app keeps its default 10 s event-loop max window, as in the compose stack the
     // dashboards are written for (they read that gauge 10 s into each measure phase).
-    app = await startApp({ LOOPLAB_POOL_SIZE: '1', ...options.appEnv });
+    app = await startApp({ LOOPLAB_POOL_SIZE: '1', ...queue.appEnv, ...options.appEnv });
+    const strategies = [...(options.strategies ?? (await servedStrategies(app.url)))];
     const promPort = await freePort();
     const metricsPort = await freePort();
     const promUrl = `http://127.0.0.1:${promPort}`;
@@ -93,10 +123,14 @@ export async function startRealRun(options: RealRunOptions): Promise<RealRun> {
         '  scrape_interval: 1s',
         '  evaluation_interval: 1s',
         'scrape_configs:',
-        '  - job_name: target-app',
-        `    static_configs: [{ targets: ["127.0.0.1:${app.port}"] }]`,
+        // Named after the runtime, as in stack/prometheus/prometheus.yml: the app, then its worker.
+        '  - job_name: node',
+        `    static_configs: [{ targets: ["127.0.0.1:${app.port}", "127.0.0.1:${queue.worker.port}"] }]`,
+        // As in stack/prometheus/prometheus.yml: the runner's own `target` label wins; series
+        // without one (a runner that predates it, which only drove the Node app) count as node.
         '  - job_name: loadgen',
-        `    static_configs: [{ targets: ["127.0.0.1:${metricsPort}"] }]`,
+        '    honor_labels: true',
+        `    static_configs: [{ targets: ["127.0.0.1:${metricsPort}"], labels: { target: node } }]`,
         '',
       ].join('\n'),
     );
@@ -117,16 +151,16 @@ export async function startRealRun(options: RealRunOptions): Promise<RealRun> {
       'Prometheus to be ready',
     );
     // Prometheus applies its targets a few seconds after it is ready; until then nothing is
-    // scraped. Wait for a first scrape of both jobs (the load generator's fails, `up` 0, as it
-    // is not running yet), so the run's first phase is seen from its start.
+    // scraped. Wait for a first scrape of every target (the load generator's fails, `up` 0, as
+    // it is not running yet), so the run's first phase is seen from its start.
     await waitFor(
       async () => {
         const response = await fetch(`${promUrl}/api/v1/query?query=up`);
         const body = (await response.json()) as { data?: { result?: unknown[] } };
-        return (body.data?.result?.length ?? 0) >= 2;
+        return (body.data?.result?.length ?? 0) >= 3;
       },
       30_000,
-      'Prometheus to scrape both targets',
+      'Prometheus to scrape the app, the worker and the load generator',
     );
 
     const reports = join(work, 'reports');
@@ -141,6 +175,8 @@ export async function startRealRun(options: RealRunOptions): Promise<RealRun> {
       '4',
       '--testid',
       options.testid,
+      '--strategies',
+      strategies.join(','),
       '--duration',
       String(options.durationS ?? 14),
       '--warmup',
@@ -157,6 +193,8 @@ export async function startRealRun(options: RealRunOptions): Promise<RealRun> {
     const [runId] = run.code === 0 ? readdirSync(reports) : [];
     return {
       app,
+      queue,
+      strategies,
       promUrl,
       run,
       runStart,
