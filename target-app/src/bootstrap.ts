@@ -10,6 +10,7 @@ import { HttpErrorFilter } from './common/http-error.filter.js';
 import type { AppConfig } from './config/app-config.js';
 import { Readiness } from './health/readiness.js';
 import { setupOpenApi } from './http/openapi.js';
+import { RouteTable } from './http/route-table.js';
 import { NestPinoLogger } from './logging/nest-logger.js';
 import { HttpMetrics } from './metrics/http-metrics.js';
 
@@ -34,10 +35,12 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<Runni
     { logger: new NestPinoLogger(logger) },
   );
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  const routes = new RouteTable();
+  routes.install(fastify);
   app.get(HttpMetrics).install(fastify);
   // JSON only: a text/plain body is a 415, not a string that fails validation later.
   fastify.removeContentTypeParser('text/plain');
-  app.useGlobalFilters(new HttpErrorFilter(logger));
+  app.useGlobalFilters(new HttpErrorFilter(logger, routes));
   setupOpenApi(app);
 
   await app.listen({ port: config.PORT, host: config.HOST });

@@ -9,7 +9,12 @@ export class ProbeController {
     summary: 'The cheap probe: the "other request" whose latency shows what background work costs',
   })
   @ApiOkResponse({
-    schema: { type: 'object', properties: { ok: { type: 'boolean', example: true } } },
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['ok'],
+      properties: { ok: { type: 'boolean', enum: [true] } },
+    },
   })
   ping(): { ok: true } {
     return { ok: true };
