@@ -1,13 +1,20 @@
 #!/usr/bin/env node
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { STRATEGY_NAMES } from '@looplab/contract';
+import {
+  isWorkloadKind,
+  RUNTIMES,
+  type Runtime,
+  STRATEGY_NAMES,
+  WORKLOAD_KINDS,
+} from '@looplab/contract';
 import { Command, Option } from 'commander';
 import { registerBenchCommand } from './bench/command.js';
 import { type CompareFlags, runCompareCommand } from './commands/compare.js';
 import {
   addLoadOptions,
   applyScenario,
+  listOf,
   nonNegativeInt,
   positiveInt,
   SCENARIOS,
@@ -16,6 +23,7 @@ import {
 } from './commands/options.js';
 import { printBudgetSummary } from './commands/print.js';
 import { type RampFlags, runRampCommand } from './commands/ramp.js';
+import { INSTRUMENTATION_MODES, type Instrumentation } from './model.js';
 import { defaultPrometheusOut, writePrometheusReport } from './render/prometheus-report.js';
 import { readRawRun, writeReportFolder } from './render/report-folder.js';
 import { buildReport } from './report/assemble.js';
@@ -24,6 +32,11 @@ import { renderDiff } from './report/diff.js';
 import { parseDurationS } from './sources/prometheus/phases.js';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
+
+const isRuntime = (value: string): value is Runtime =>
+  (RUNTIMES as readonly string[]).includes(value);
+const isInstrumentation = (value: string): value is Instrumentation =>
+  (INSTRUMENTATION_MODES as readonly string[]).includes(value);
 const DEFAULT_BUDGETS = resolve(REPO_ROOT, 'looplab.budgets.json');
 
 /** Exit codes: 0 ok, 1 error, 2 bad usage (commander), 3 a budget was broken, 130 interrupted. */
@@ -76,6 +89,28 @@ addLoadOptions(
       .default('all')
       .argParser(strategyList),
   )
+  .addOption(
+    new Option(
+      '--target <list>',
+      `target apps, comma-separated (${RUNTIMES.join(', ')}): several put their rows in one report`,
+    )
+      .default(['node'], 'node')
+      .argParser(listOf('targets', RUNTIMES, isRuntime)),
+  )
+  .addOption(
+    new Option(
+      '--workloads <list>',
+      `several workloads, comma-separated (${WORKLOAD_KINDS.join(', ')}): a strategy x workload matrix (default: --workload)`,
+    ).argParser(listOf('workloads', WORKLOAD_KINDS, isWorkloadKind)),
+  )
+  .addOption(
+    new Option(
+      '--instrumentation <list>',
+      "the app's tracing, comma-separated (off, on): off,on shows what tracing costs the probe under each strategy",
+    )
+      .default(['on'], 'on')
+      .argParser(listOf('instrumentation modes', INSTRUMENTATION_MODES, isInstrumentation)),
+  )
   .option(
     '--budgets <file>',
     "budgets checked besides the scenario's thresholds (exit 3 when one is broken)",
@@ -111,6 +146,8 @@ addLoadOptions(
     flags: CompareFlags & { budgets: string | false; scenario: ScenarioName },
   ) {
     const preset = applyScenario(this, flags as unknown as Record<string, unknown>, flags.scenario);
+    if (flags.workloads && this.getOptionValueSource('workload') === 'cli')
+      this.error('error: give --workload or --workloads, not both', { exitCode: 2 });
     const budgets =
       flags.budgets === false ? [] : [...preset.thresholds, ...budgetsFrom(flags.budgets)];
     const written = await runCompareCommand(REPO_ROOT, flags, budgets);

@@ -3,17 +3,40 @@
  * raw.json (RawRun) is what a run saves; report.json (Report) is derived from it,
  * so `looplab report <run-folder>` can rebuild every file without running anything.
  */
-import type { StrategyName, WorkloadKind } from '@looplab/contract';
+import type { Runtime, StrategyName, WorkloadKind } from '@looplab/contract';
 
 /** Strategy, workload and runtime names are the contract's (contract/data/strategies.json). */
 export type Strategy = StrategyName;
-export type { WorkloadKind };
+export type { Runtime, WorkloadKind };
+
+/** The app's tracing (LOOPLAB_INSTRUMENTATION): the lab measures what it costs. */
+export const INSTRUMENTATION_MODES = ['off', 'on'] as const;
+export type Instrumentation = (typeof INSTRUMENTATION_MODES)[number];
+
+/**
+ * One cell of a run's matrix: a strategy of a runtime, under one workload, with tracing on or off.
+ * Each cell runs on a fresh app.
+ */
+export interface Cell {
+  target: Runtime;
+  strategy: Strategy;
+  workload: WorkloadKind;
+  instrumentation: Instrumentation;
+}
 
 export type Role = 'probe' | 'trigger';
 
 export interface RunConfig {
   runId: string;
   strategies: Strategy[];
+  /** Target apps, in run order; absent in older runs: node. */
+  targets?: Runtime[];
+  /** Workloads, in run order; absent in older runs: [workload]. */
+  workloads?: WorkloadKind[];
+  /** Tracing modes, in run order; absent in older runs: the app's default (on). */
+  instrumentation?: Instrumentation[];
+  /** The load/scenarios.json preset the run used. */
+  scenario?: string;
   /** Measured seconds per strategy (after warm-up). */
   durationS: number;
   warmupS: number;
@@ -21,6 +44,7 @@ export interface RunConfig {
   probeRate: number;
   /** Requests per second to the strategy's trigger endpoint. */
   triggerRate: number;
+  /** The first (or only) workload. */
   workload: WorkloadKind;
   /** Size of each triggered job, in ms (the /async wait for the async strategy). */
   workloadMs: number;
@@ -40,8 +64,12 @@ export interface Environment {
   cores: number;
   totalMemoryGiB: number;
   loadGenerator: { name: string; version: string };
-  /** CPU lists used with taskset, or null when not pinned. */
-  pinning: { app: string | null; load: string | null };
+  /**
+   * CPU lists used with taskset, or null when not pinned: `app` is the app's main thread (the
+   * event loop), `offLoop` its pool threads, children and the queue worker (absent in older runs:
+   * the whole app was on `app`).
+   */
+  pinning: { app: string | null; load: string | null; offLoop?: string | null };
   hostname: string;
 }
 
@@ -77,10 +105,24 @@ export interface MetricsSample {
   /** Cumulative looplab_task_wait_seconds / run_seconds buckets for this strategy. */
   waitBuckets: Array<[number, number]>;
   runBuckets: Array<[number, number]>;
+  /** process_resident_memory_bytes of the app (main process); absent in older runs. */
+  appMemoryBytes?: number;
+  /** looplab_pool_workers of this strategy (pooled, process). */
+  poolWorkers?: number;
+  /** looplab_pool_worker_resident_memory_bytes of this strategy, summed over its children (process). */
+  poolMemoryBytes?: number;
+  /** Cumulative looplab_queue_enqueue_seconds buckets (queue). */
+  enqueueBuckets?: Array<[number, number]>;
+  /** Cumulative looplab_task_slice_seconds buckets (chunked). */
+  sliceBuckets?: Array<[number, number]>;
 }
 
 export interface RawStrategyRun {
   strategy: Strategy;
+  /** The cell's other coordinates; absent in older runs (node, config.workload, on). */
+  target?: Runtime;
+  workload?: WorkloadKind;
+  instrumentation?: Instrumentation;
   startedAt: string;
   /** Wall-clock length of the measured phase, ms. */
   elapsedMs: number;
@@ -111,6 +153,12 @@ export interface LatencySummary {
 
 export interface StrategyResult {
   strategy: Strategy;
+  /** Where this row sits in the run's matrix; absent in older reports (node, the run's workload, on). */
+  target?: Runtime;
+  workload?: WorkloadKind;
+  instrumentation?: Instrumentation;
+  /** What the strategy costs besides the loop (absent where it does not apply). */
+  costs?: StrategyCosts;
   /** Client-side latency of GET /ping, ms. */
   probe: LatencySummary;
   /**
@@ -152,9 +200,27 @@ export interface StrategyResult {
   };
 }
 
+/** What a strategy costs besides the event loop, from the app's and the worker's metrics. */
+export interface StrategyCosts {
+  /** Resident memory of the app's main process at the end of the phase, MiB. */
+  appMemoryMiB?: number;
+  /** process: the children's resident memory summed, MiB, and per child. */
+  poolMemoryMiB?: number;
+  poolWorkers?: number;
+  memoryPerWorkerMiB?: number;
+  /** queue: time to durably enqueue before answering, ms. */
+  enqueueP50Ms?: number;
+  enqueueP99Ms?: number;
+  /** chunked: how many slices ran and the longest slice (bucket bound), ms. */
+  slices?: number;
+  sliceMaxMs?: number;
+}
+
 /** One point per second of the measured phase: what the charts and samples.csv show. */
 export interface SeriesPoint {
   strategy: Strategy;
+  /** The row (see rowKey) the point belongs to; absent in older reports: the strategy. */
+  row?: string;
   /** Seconds since the measured phase started (end of the 1 s window). */
   t: number;
   probeCount: number;

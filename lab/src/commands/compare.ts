@@ -1,24 +1,40 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { strategiesOf } from '@looplab/contract';
+import type { Runtime } from '@looplab/contract';
 import { Listr } from 'listr2';
 import { formatMs } from '../format.js';
 import { assertLoopbackUrl } from '../load/loopback.js';
 import type { VegetaBinary } from '../load/vegeta/index.js';
-import type { Budget, RawRun, RawStrategyRun, RunConfig, Strategy } from '../model.js';
+import type {
+  Budget,
+  Cell,
+  Instrumentation,
+  RawRun,
+  RawStrategyRun,
+  RunConfig,
+  Strategy,
+  WorkloadKind,
+} from '../model.js';
 import { saveRawRun, type WrittenReport, writeReportFolder } from '../render/report-folder.js';
 import { summarizeRun } from '../report/assemble.js';
+import { cellsOf, unavailableStrategies } from '../run/cells.js';
 import { ClientMetrics } from '../run/client-metrics.js';
 import { describeEnvironment, type LiveStatus, runStrategy } from '../run/compare.js';
-import { choosePinning, type Pinning } from '../run/pinning.js';
+import { choosePinning, type Pinning, placementOf } from '../run/pinning.js';
 import { interruptible, prepareTools } from '../run/prepare.js';
+import { describeTrigger } from '../run/trigger-request.js';
 
 export interface CompareFlags {
   duration: number;
   warmup: number;
   probeRate: number;
   triggerRate: number;
-  workload: RunConfig['workload'];
+  /** --workloads (several: a strategy x workload matrix); --workload is one. */
+  workload: WorkloadKind;
+  workloads?: WorkloadKind[];
+  targets: Runtime[];
+  instrumentation: Instrumentation[];
+  scenario?: string;
   size: number;
   poolSize?: number;
   strategies: Strategy[] | 'all';
@@ -57,6 +73,19 @@ function describeStatus(status: LiveStatus): string {
   }
 }
 
+/** A cell's name in the progress list: only the coordinates that vary in this run. */
+function cellTitle(cell: Cell, cells: Cell[]): string {
+  const varies = (pick: (c: Cell) => string) => new Set(cells.map(pick)).size > 1;
+  return [
+    varies((c) => c.target) ? cell.target : '',
+    cell.strategy,
+    varies((c) => c.workload) ? cell.workload : '',
+    varies((c) => c.instrumentation) ? `tracing ${cell.instrumentation}` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
 /** `looplab compare`: every strategy under the same load, one after another, then the report. */
 export function runCompareCommand(
   repoRoot: string,
@@ -73,15 +102,31 @@ async function compare(
   signal: AbortSignal,
 ): Promise<WrittenReport> {
   const runId = flags.runId ?? defaultRunId();
+  const workloads = flags.workloads ?? [flags.workload];
+  const matrix = {
+    targets: flags.targets,
+    strategies: flags.strategies,
+    workloads,
+    instrumentation: flags.instrumentation,
+  };
+  const missing = unavailableStrategies(matrix);
+  if (missing.length > 0)
+    throw new Error(
+      `--strategies ${missing.join(', ')}: not a strategy of --target ${flags.targets.join(',')}`,
+    );
+  const cells = cellsOf(matrix);
   const config: RunConfig = {
     runId,
-    strategies:
-      flags.strategies === 'all' ? strategiesOf('node').map((s) => s.name) : flags.strategies,
+    strategies: [...new Set(cells.map((cell) => cell.strategy))],
+    targets: flags.targets,
+    workloads,
+    instrumentation: flags.instrumentation,
+    ...(flags.scenario ? { scenario: flags.scenario } : {}),
     durationS: flags.duration,
     warmupS: flags.warmup,
     probeRate: flags.probeRate,
     triggerRate: flags.triggerRate,
-    workload: flags.workload,
+    workload: workloads[0] as WorkloadKind,
     workloadMs: flags.size,
     poolSize: flags.poolSize ?? Math.max(1, availableParallelism() - 1),
     timeoutS: flags.timeout,
@@ -101,7 +146,8 @@ async function compare(
   const folder = resolve(flags.out, config.runId);
   const startedAt = new Date().toISOString();
   const interactive = Boolean(process.stdout.isTTY);
-  const totalS = config.strategies.length * (config.durationS + config.warmupS);
+  const totalS = cells.length * (config.durationS + config.warmupS);
+  const placement = placementOf(pinning);
 
   const tasks = new Listr<Context>(
     [
@@ -109,11 +155,11 @@ async function compare(
         title: 'Build the target app and find the load generator',
         task: async (ctx, task) => {
           ctx.vegeta = await prepareTools(repoRoot, config.targetUrl === null);
-          task.title = `Target app built; vegeta ${ctx.vegeta.version}; app on CPU ${pinning.app ?? 'any'}, load on CPU ${pinning.load ?? 'any'}; ~${Math.ceil(totalS / 60)} min of load`;
+          task.title = `Target app built; vegeta ${ctx.vegeta.version}; event loop on CPU ${placement.mainThread ?? 'any'}, pools, workers and load on CPU ${placement.offLoop ?? 'any'}; ${cells.length} runs, ~${Math.ceil(totalS / 60)} min of load`;
         },
       },
-      ...config.strategies.map((strategy) => ({
-        title: `${strategy}: ${config.warmupS} s warm-up + ${config.durationS} s at ${config.probeRate} probe/s and ${config.triggerRate} ${strategy === 'async' ? `GET /async?ms=${config.workloadMs}` : `${config.workload} ${config.workloadMs} ms job`}/s`,
+      ...cells.map((cell) => ({
+        title: `${cellTitle(cell, cells)}: ${config.warmupS} s warm-up + ${config.durationS} s at ${config.probeRate} probe/s and ${config.triggerRate} ${describeTrigger(cell, config)}/s`,
         task: async (ctx: Context, task: { output: string; title: string }) => {
           let lastPrinted = 0;
           const run = await runStrategy(
@@ -133,11 +179,11 @@ async function compare(
                 task.output = describeStatus(status);
               },
             },
-            strategy,
+            cell,
           );
           ctx.runs.push(run);
           const result = summarizeRun(run);
-          task.title = `${strategy}: ${result.probe.count} probes, /ping p99 ${formatMs(result.probe.p99)} ms, max event-loop lag ${formatMs(result.eventLoop.lagMaxMs)} ms, ${result.tasks.completed} tasks done`;
+          task.title = `${cellTitle(cell, cells)}: ${result.probe.count} probes, /ping p99 ${formatMs(result.probe.p99)} ms, max event-loop lag ${formatMs(result.eventLoop.lagMaxMs)} ms, ${result.tasks.completed} tasks done`;
         },
         rendererOptions: { persistentOutput: false, outputBar: 1 },
       })),
@@ -147,7 +193,14 @@ async function compare(
           const raw: RawRun = {
             schemaVersion: 1,
             config,
-            environment: describeEnvironment(ctx.vegeta as VegetaBinary, pinning),
+            environment: {
+              ...describeEnvironment(ctx.vegeta as VegetaBinary, pinning),
+              pinning: {
+                app: placement.mainThread,
+                load: placement.load,
+                offLoop: placement.offLoop,
+              },
+            },
             startedAt,
             finishedAt: new Date().toISOString(),
             runs: ctx.runs,

@@ -642,11 +642,12 @@ describe('buildReport: the report around the results', () => {
 
 describe('buildReport: the max-delay window must lie inside the measured phase', () => {
   // Hand-made fixture: the app's max gauge remembers 2 s, so a reading taken before t = 2 s
-  // still shows the stall of the previous strategy (400 ms) and must not count.
-  const windowed = (lagWindowMaxMs: number, t: number) => ({
-    ...sample(t, lagWindowMaxMs, [10, 10, 10, 10, 10], 1),
-    lagWindowS: 2,
-  });
+  // still shows the stall of the previous strategy (400 ms) and must not count. The phase's own
+  // delays all fall in the ≤ 10 ms bucket (5 more per second).
+  const windowed = (lagWindowMaxMs: number, t: number) => {
+    const grown = 10 + 5 * (t / 1000);
+    return { ...sample(t, lagWindowMaxMs, [10, grown, grown, grown, grown], 1), lagWindowS: 2 };
+  };
   const run: RawStrategyRun = {
     ...ASYNC,
     samples: [windowed(400, 0), windowed(400, 1000), windowed(6, 2000), windowed(5, 3000)],
@@ -655,13 +656,13 @@ describe('buildReport: the max-delay window must lie inside the measured phase',
   it('ignores readings whose window reaches back before the phase', () => {
     const report = buildReport(rawRun([run]), [], CREATED_AT);
     expect(report.strategies[0]?.eventLoop.lagMaxMs).toBe(6);
-    expect(report.series.map((point) => point.lagMaxMs)).toEqual([null, null, 6]);
+    // Each second: its reading, capped by the highest delay bucket that filled in that second.
+    expect(report.series.map((point) => point.lagMaxMs)).toEqual([10, 6, 5]);
   });
 
-  it('falls back to every reading after the first when the phase is shorter than the window', () => {
+  it('caps the readings by the phase’s own delay histogram when the phase is shorter than the window', () => {
+    // Issue 7: the previous strategy's 400 ms stall must not become this phase's max.
     const short = { ...run, samples: run.samples.slice(0, 2) };
-    expect(buildReport(rawRun([short]), [], CREATED_AT).strategies[0]?.eventLoop.lagMaxMs).toBe(
-      400,
-    );
+    expect(buildReport(rawRun([short]), [], CREATED_AT).strategies[0]?.eventLoop.lagMaxMs).toBe(10);
   });
 });

@@ -1,4 +1,4 @@
-import { availableParallelism, cpus, hostname, totalmem } from 'node:os';
+import { type Runtime, strategy as strategyEntry } from '@looplab/contract';
 import {
   type Attack,
   expectedRequests,
@@ -6,22 +6,25 @@ import {
   type VegetaBinary,
 } from '../load/vegeta/index.js';
 import type {
-  Environment,
+  Cell,
   MetricsSample,
   RawStrategyRun,
   RequestRecord,
   Role,
   RunConfig,
-  Strategy,
 } from '../model.js';
 import { MetricsSampler } from '../sources/local/metrics-sampler.js';
 import { percentile, sortNumbers } from '../stats/percentiles.js';
-import type { ClientMetrics } from './client-metrics.js';
-import type { Pinning } from './pinning.js';
+import type { ClientKey, ClientMetrics } from './client-metrics.js';
+import { type Pinning, placementOf } from './pinning.js';
+import { type QueueServices, startQueueServices } from './services/index.js';
 import { type AppUnderTest, ExternalApp, TargetAppProcess } from './target-app-process.js';
+import { triggerRequest } from './trigger-request.js';
+
+export { describeEnvironment } from './environment.js';
 
 export interface LiveStatus {
-  strategy: Strategy;
+  cell: Cell;
   phase: 'starting' | 'warm-up' | 'measuring' | 'stopping';
   elapsedS: number;
   totalS: number;
@@ -49,61 +52,46 @@ export interface StrategyRunContext {
 const LIVE_WINDOW_MS = 5000;
 const ROLES: readonly Role[] = ['probe', 'trigger'];
 
-export function describeEnvironment(vegeta: VegetaBinary, pinning: Pinning): Environment {
-  return {
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
-    cores: availableParallelism(),
-    totalMemoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-    loadGenerator: { name: 'vegeta', version: vegeta.version },
-    pinning,
-    hostname: hostname(),
-  };
-}
-
-/** What the trigger scenario sends for each strategy: the same workload, three ways. */
-function triggerRequest(
-  strategy: Strategy,
-  config: RunConfig,
-  baseUrl: string,
-): { url: string; body?: unknown } {
-  if (strategy === 'async') return { url: `${baseUrl}/async?ms=${config.workloadMs}` };
-  return {
-    url: `${baseUrl}/background/${strategy}`,
-    body: { workload: config.workload, ms: config.workloadMs },
-  };
-}
-
 function rateOf(config: RunConfig, role: Role): number {
   return role === 'probe' ? config.probeRate : config.triggerRate;
+}
+
+const keyOf = (cell: Cell): ClientKey => ({ target: cell.target, strategy: cell.strategy });
+
+/** The app a cell drives, with whatever services its strategy needs (Redis and the queue worker). */
+export interface CellApp {
+  app: AppUnderTest;
+  /** /metrics of the app, and of the queue worker when there is one. */
+  metricsUrls: string[];
+  stop(): Promise<void>;
 }
 
 /** Probe and trigger attacks side by side, in the order of ROLES. */
 function startLoad(
   ctx: StrategyRunContext,
-  app: AppUnderTest,
-  strategy: Strategy,
+  target: CellApp,
+  cell: Cell,
   durationS: number,
   phaseStart: number,
 ): Attack[] {
-  const trigger = triggerRequest(strategy, ctx.config, app.url);
+  const trigger = triggerRequest(cell, ctx.config, target.app.url);
   const attacks = ROLES.map((role) =>
     runAttack({
       vegeta: ctx.vegeta.path,
       role,
-      url: role === 'probe' ? `${app.url}/ping` : trigger.url,
+      url: role === 'probe' ? `${target.app.url}/ping` : trigger.url,
+      method: role === 'probe' ? 'GET' : trigger.method,
       body: role === 'probe' ? undefined : trigger.body,
       ratePerS: rateOf(ctx.config, role),
       durationS,
       timeoutS: ctx.config.timeoutS,
       phaseStart,
-      cpuList: ctx.pinning.load,
+      cpuList: placementOf(ctx.pinning).load,
     }),
   );
   const metrics = ctx.clientMetrics;
   if (metrics)
-    for (const attack of attacks) attack.onRecord((record) => metrics.record(strategy, record));
+    for (const attack of attacks) attack.onRecord((record) => metrics.record(keyOf(cell), record));
   return attacks;
 }
 
@@ -121,7 +109,7 @@ async function awaitAttacks(attacks: Attack[], signal: AbortSignal): Promise<Req
 /** One phase (warm-up or measure): the attacks, a 1 s ticker, and the client metrics' phase marker. */
 async function runPhase(
   ctx: StrategyRunContext,
-  strategy: Strategy,
+  cell: Cell,
   phase: 'warmup' | 'measure',
   durationS: number,
   attacks: Attack[],
@@ -129,7 +117,7 @@ async function runPhase(
 ): Promise<RequestRecord[][]> {
   const { config, clientMetrics } = ctx;
   const started = Date.now();
-  clientMetrics?.startPhase(strategy, phase, {
+  clientMetrics?.startPhase(keyOf(cell), phase, {
     probe: config.probeRate,
     trigger: config.triggerRate,
   });
@@ -137,7 +125,12 @@ async function runPhase(
     const elapsedS = Math.min(durationS, (Date.now() - started) / 1000);
     ROLES.forEach((role, index) => {
       const scheduled = Math.floor(rateOf(config, role) * elapsedS);
-      clientMetrics?.updateInFlight(strategy, role, scheduled, attacks[index]?.records.length ?? 0);
+      clientMetrics?.updateInFlight(
+        keyOf(cell),
+        role,
+        scheduled,
+        attacks[index]?.records.length ?? 0,
+      );
     });
     onTick(elapsedS);
   }, 1000);
@@ -149,7 +142,7 @@ async function runPhase(
         expectedRequests(rateOf(config, ROLES[index] as Role), durationS) -
           (results[index]?.length ?? 0),
       );
-    clientMetrics?.endPhase(strategy, phase, { probe: dropped(0), trigger: dropped(1) });
+    clientMetrics?.endPhase(keyOf(cell), phase, { probe: dropped(0), trigger: dropped(1) });
     return results;
   } finally {
     clearInterval(ticker);
@@ -163,18 +156,60 @@ function liveProbeP99(records: RequestRecord[], nowT: number): number {
   return percentile(sortNumbers(recent.map((record) => record.latencyMs)), 0.99);
 }
 
-export function startApp(ctx: StrategyRunContext): Promise<AppUnderTest> {
-  if (ctx.targetUrl) return ExternalApp.connect(ctx.targetUrl);
-  return TargetAppProcess.start({
-    repoRoot: ctx.repoRoot,
-    cpus: ctx.pinning.app,
-    env: {
-      LOOPLAB_POOL_SIZE: String(ctx.config.poolSize),
-      // Sampled every second: a 2 s window sees every stall exactly once or twice.
-      LOOPLAB_EVENT_LOOP_WINDOW_S: '2',
-      LOOPLAB_DRAIN_TIMEOUT_MS: '2000',
-    },
-  });
+/**
+ * A fresh app for a cell: started on the off-loop cores, its main thread (the event loop) then
+ * moved to a core of its own once every pool worker and child exists; Redis and the queue worker
+ * first when the strategy needs them (the contract's `needs`) and REDIS_URL does not name one.
+ */
+export async function startApp(ctx: StrategyRunContext, cell: Cell): Promise<CellApp> {
+  if (ctx.targetUrl) {
+    const app = await ExternalApp.connect(ctx.targetUrl);
+    return { app, metricsUrls: [`${app.url}/metrics`], stop: () => app.stop() };
+  }
+  const placement = placementOf(ctx.pinning);
+  let services: QueueServices | undefined;
+  if (strategyEntry(cell.strategy).needs.includes('redis')) {
+    services = await startQueueServices({
+      repoRoot: ctx.repoRoot,
+      cpus: placement.offLoop,
+      workerEnv: { LOOPLAB_INSTRUMENTATION: cell.instrumentation },
+    });
+  }
+  try {
+    const app = await TargetAppProcess.start({
+      repoRoot: ctx.repoRoot,
+      runtime: cell.target,
+      cpus: placement.offLoop,
+      mainThreadCpus: placement.mainThread,
+      env: appEnv(ctx.config, cell, services),
+    });
+    return {
+      app,
+      metricsUrls: [`${app.url}/metrics`, ...(services ? [`${services.worker.url}/metrics`] : [])],
+      async stop() {
+        await app.stop();
+        await services?.stop();
+      },
+    };
+  } catch (error) {
+    await services?.stop();
+    throw error;
+  }
+}
+
+function appEnv(
+  config: RunConfig,
+  cell: Cell,
+  services: QueueServices | undefined,
+): Record<string, string> {
+  return {
+    LOOPLAB_POOL_SIZE: String(config.poolSize),
+    // Sampled every second: a 2 s window sees every stall exactly once or twice.
+    LOOPLAB_EVENT_LOOP_WINDOW_S: '2',
+    LOOPLAB_DRAIN_TIMEOUT_MS: '2000',
+    LOOPLAB_INSTRUMENTATION: cell.instrumentation,
+    ...(services?.appEnv ?? {}),
+  };
 }
 
 /**
@@ -183,50 +218,46 @@ export function startApp(ctx: StrategyRunContext): Promise<AppUnderTest> {
  */
 export async function measure(
   ctx: StrategyRunContext,
-  app: AppUnderTest,
-  strategy: Strategy,
+  target: CellApp,
+  cell: Cell,
   status: (patch: Partial<LiveStatus>) => void,
 ): Promise<RawStrategyRun> {
   const { config, signal } = ctx;
   const phaseStart = Date.now();
   let lastSample: MetricsSample | undefined;
   const sampler = new MetricsSampler({
-    metricsUrl: `${app.url}/metrics`,
-    strategy,
+    metricsUrls: target.metricsUrls,
+    strategy: cell.strategy,
     phaseStart,
     onSample: (sample) => {
       lastSample = sample;
     },
   });
   sampler.start();
-  const attacks = startLoad(ctx, app, strategy, config.durationS, phaseStart);
-  const results = await runPhase(
-    ctx,
-    strategy,
-    'measure',
-    config.durationS,
-    attacks,
-    (elapsedS) => {
-      const records = attacks.flatMap((attack) => attack.records);
-      status({
-        phase: 'measuring',
-        elapsedS,
-        probeP99Ms: liveProbeP99(records, Date.now() - phaseStart),
-        lagMaxMs: lastSample?.lagWindowMaxMs ?? Number.NaN,
-        tasksDone: lastSample?.tasksDone ?? 0,
-        errors: records.filter((record) => record.status === 0 || record.status >= 500).length,
-      });
-    },
-  );
+  const attacks = startLoad(ctx, target, cell, config.durationS, phaseStart);
+  const results = await runPhase(ctx, cell, 'measure', config.durationS, attacks, (elapsedS) => {
+    const records = attacks.flatMap((attack) => attack.records);
+    status({
+      phase: 'measuring',
+      elapsedS,
+      probeP99Ms: liveProbeP99(records, Date.now() - phaseStart),
+      lagMaxMs: lastSample?.lagWindowMaxMs ?? Number.NaN,
+      tasksDone: lastSample?.tasksDone ?? 0,
+      errors: records.filter((record) => record.status === 0 || record.status >= 500).length,
+    });
+  });
   const elapsedMs = Date.now() - phaseStart;
   const samples = await sampler.stop();
   if (signal.aborted) throw new Error('aborted');
-  if (app.exited)
+  if (target.app.exited)
     throw new Error(
-      `the target app died during the ${strategy} run:\n${app.lastLines().join('\n')}`,
+      `the target app died during the ${cell.strategy} run:\n${target.app.lastLines().join('\n')}`,
     );
   return {
-    strategy,
+    strategy: cell.strategy,
+    target: cell.target,
+    workload: cell.workload,
+    instrumentation: cell.instrumentation,
     startedAt: new Date(phaseStart).toISOString(),
     elapsedMs,
     expected: {
@@ -240,11 +271,11 @@ export async function measure(
 
 export function statusReporter(
   ctx: StrategyRunContext,
-  strategy: Strategy,
+  cell: Cell,
 ): (patch: Partial<LiveStatus>) => void {
   return (patch) =>
     ctx.onStatus({
-      strategy,
+      cell,
       phase: 'starting',
       elapsedS: 0,
       totalS: ctx.config.durationS,
@@ -259,36 +290,42 @@ export function statusReporter(
 /** Warm-up under the same load as the measured phase; nothing is recorded. */
 export async function warmUp(
   ctx: StrategyRunContext,
-  app: AppUnderTest,
-  strategy: Strategy,
+  target: CellApp,
+  cell: Cell,
   status: (patch: Partial<LiveStatus>) => void,
 ): Promise<void> {
   const { config } = ctx;
   if (config.warmupS <= 0) return;
-  const warmup = startLoad(ctx, app, strategy, config.warmupS, Date.now());
-  await runPhase(ctx, strategy, 'warmup', config.warmupS, warmup, (elapsedS) =>
+  const warmup = startLoad(ctx, target, cell, config.warmupS, Date.now());
+  await runPhase(ctx, cell, 'warmup', config.warmupS, warmup, (elapsedS) =>
     status({ phase: 'warm-up', elapsedS, totalS: config.warmupS }),
   );
   if (ctx.signal.aborted) throw new Error('aborted');
 }
 
 /**
- * One strategy, start to finish: a fresh app (so no strategy inherits another's backlog or
+ * One cell, start to finish: a fresh app (so no strategy inherits another's backlog or
  * heap), warm-up under the same load, then the measured phase.
  */
-export async function runStrategy(
-  ctx: StrategyRunContext,
-  strategy: Strategy,
-): Promise<RawStrategyRun> {
-  const status = statusReporter(ctx, strategy);
+export async function runStrategy(ctx: StrategyRunContext, cell: Cell): Promise<RawStrategyRun> {
+  const status = statusReporter(ctx, cell);
   status({ phase: 'starting' });
-  const app = await startApp(ctx);
+  const target = await startApp(ctx, cell);
   try {
-    await warmUp(ctx, app, strategy, status);
-    const run = await measure(ctx, app, strategy, status);
+    await warmUp(ctx, target, cell, status);
+    const run = await measure(ctx, target, cell, status);
     status({ phase: 'stopping', elapsedS: ctx.config.durationS });
     return run;
   } finally {
-    await app.stop();
+    await target.stop();
   }
+}
+
+/** A node cell with the run's first workload and the app's default tracing (ramp). */
+export function defaultCell(
+  config: RunConfig,
+  strategy: Cell['strategy'],
+  target: Runtime = 'node',
+): Cell {
+  return { target, strategy, workload: config.workload, instrumentation: 'on' };
 }

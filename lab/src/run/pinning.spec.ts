@@ -1,5 +1,8 @@
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { choosePinning, pinned } from './pinning.js';
+import { choosePinning, moveMainThread, pinned, placementOf } from './pinning.js';
 
 describe('choosePinning', () => {
   it('pins nothing on one core, even with taskset', () => {
@@ -62,5 +65,66 @@ describe('pinned', () => {
     const args = ['a', 'b'];
     pinned('0', 'cmd', args);
     expect(args).toEqual(['a', 'b']);
+  });
+});
+
+describe('placementOf: the event loop alone, everything off-loop with the load generator', () => {
+  it('on 2 cores: the main thread on 0, the rest on 1', () => {
+    expect(placementOf(choosePinning(2, true))).toEqual({
+      mainThread: '0',
+      offLoop: '1',
+      load: '1',
+    });
+  });
+
+  it('on more cores: the main thread on 0, the other app cores and the load core off-loop', () => {
+    expect(placementOf(choosePinning(3, true))).toEqual({
+      mainThread: '0',
+      offLoop: '1,2',
+      load: '2',
+    });
+    expect(placementOf(choosePinning(4, true))).toEqual({
+      mainThread: '0',
+      offLoop: '1-2,3',
+      load: '3',
+    });
+  });
+
+  it('places nothing when nothing is pinned', () => {
+    expect(placementOf({ app: null, load: null })).toEqual({
+      mainThread: null,
+      offLoop: null,
+      load: null,
+    });
+  });
+});
+
+describe('moveMainThread', () => {
+  it('moves only the main thread of a running process', async () => {
+    if (cpus().length < 2) throw new Error('needs 2 cores');
+    // A node process with a worker thread, both started on CPU 1.
+    const child = spawn('taskset', [
+      '-c',
+      '1',
+      process.execPath,
+      '-e',
+      "new (require('node:worker_threads').Worker)('setInterval(() => {}, 1000)', { eval: true }); setInterval(() => {}, 1000)",
+    ]);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const pid = child.pid as number;
+      await moveMainThread(pid, '0');
+      const allowed = (tid: string) =>
+        /Cpus_allowed_list:\s*(\S+)/.exec(
+          readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'),
+        )?.[1];
+      const tids = readdirSync(`/proc/${pid}/task`);
+      expect(allowed(String(pid))).toBe('0');
+      const others = tids.filter((tid) => tid !== String(pid)).map(allowed);
+      expect(others.length).toBeGreaterThan(0);
+      expect(others.every((cpu) => cpu === '1')).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { findOptionalTool } from '../tools/index.js';
 
@@ -25,4 +26,42 @@ export function choosePinning(
 /** Prefixes a command with `taskset -c <cpus>` when a CPU list is given. */
 export function pinned(cpus: string | null, command: string, args: string[]): [string, string[]] {
   return cpus === null ? [command, args] : [TASKSET, ['-c', cpus, command, ...args]];
+}
+
+/**
+ * Where each part of a run goes. The event loop gets a core of its own; everything meant to be
+ * off it (worker threads, child processes, the queue worker, Redis) shares the other cores with
+ * the load generator, so pool threads never compete with the loop they are there to spare.
+ */
+export interface Placement {
+  /** The app's main thread (the event loop), moved there once the app is ready. */
+  mainThread: string | null;
+  /** The app process as it starts (its pool threads and children stay), the queue worker, Redis. */
+  offLoop: string | null;
+  /** The load generator. */
+  load: string | null;
+}
+
+export function placementOf(pinning: Pinning): Placement {
+  if (pinning.app === null || pinning.load === null)
+    return { mainThread: null, offLoop: null, load: null };
+  const [first = 0, last = first] = pinning.app.split('-').map(Number);
+  const otherAppCores =
+    last > first ? `${first + 1 === last ? last : `${first + 1}-${last}`},` : '';
+  return {
+    mainThread: String(first),
+    offLoop: `${otherAppCores}${pinning.load}`,
+    load: pinning.load,
+  };
+}
+
+/** Moves one thread, the process's main thread (its tid is the pid), to `cpus`: `taskset -p -c`. */
+export async function moveMainThread(pid: number, cpus: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    execFile(TASKSET, ['-p', '-c', cpus, String(pid)], (error, _stdout, stderr) =>
+      error
+        ? reject(new Error(`taskset -p -c ${cpus} ${pid} failed: ${stderr || error.message}`))
+        : resolve(),
+    );
+  });
 }

@@ -1,10 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { strategy as strategyEntry } from '@looplab/contract';
 import { formatMs } from '../format.js';
 import type { RunConfig, Strategy } from '../model.js';
 import { toJson } from '../render/report-folder.js';
 import { summarizeRun } from '../report/assemble.js';
-import { measure, type StrategyRunContext, startApp, statusReporter, warmUp } from './compare.js';
+import {
+  defaultCell,
+  measure,
+  type StrategyRunContext,
+  startApp,
+  statusReporter,
+  warmUp,
+} from './compare.js';
 
 export interface RampOptions {
   strategy: Strategy;
@@ -53,7 +61,11 @@ function verdictOf(step: RampStep, budgetMs: number, strategy: Strategy): string
   if (step.probeErrors + step.triggerErrors > 0)
     return `${step.probeErrors + step.triggerErrors} request(s) failed`;
   if (step.dropped > 0) return `${step.dropped} request(s) could not be sent on schedule`;
-  if (strategy !== 'async' && step.tasksCompleted < step.triggerAccepted * KEEPING_UP) {
+  // Only strategies that accept work (202) and do it later can fall behind.
+  if (
+    strategyEntry(strategy).status === 202 &&
+    step.tasksCompleted < step.triggerAccepted * KEEPING_UP
+  ) {
     return `the backlog is growing: ${step.triggerAccepted} jobs accepted, ${step.tasksCompleted} finished (task wait p95 ${formatMs(step.taskWaitP95Ms)} ms)`;
   }
   return undefined;
@@ -70,13 +82,14 @@ export async function runRamp(
 ): Promise<RampResult> {
   const steps: RampStep[] = [];
   let stoppedBecause = `reached --max-rate ${options.maxRate}/s within budget`;
-  const app = await startApp(ctx);
+  const cell = defaultCell(ctx.config, options.strategy);
+  const app = await startApp(ctx, cell);
   try {
     for (let rate = options.startRate; rate <= options.maxRate; rate += options.step) {
       const stepCtx: StrategyRunContext = { ...ctx, config: { ...ctx.config, triggerRate: rate } };
-      const status = statusReporter(stepCtx, options.strategy);
-      if (steps.length === 0) await warmUp(stepCtx, app, options.strategy, status);
-      const result = summarizeRun(await measure(stepCtx, app, options.strategy, status));
+      const status = statusReporter(stepCtx, cell);
+      if (steps.length === 0) await warmUp(stepCtx, app, cell, status);
+      const result = summarizeRun(await measure(stepCtx, app, cell, status));
       const step: RampStep = {
         triggerRate: rate,
         probeP99Ms: result.probe.p99,

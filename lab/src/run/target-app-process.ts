@@ -1,14 +1,48 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { pinned } from './pinning.js';
+import type { Runtime } from '@looplab/contract';
+import { moveMainThread, pinned } from './pinning.js';
 
 export interface TargetAppOptions {
   repoRoot: string;
+  /** CPU list the whole process starts on (its pool threads and children stay there); null = any. */
   cpus: string | null;
+  /**
+   * Once the app is ready (every pool worker and child created), move only its main thread, the
+   * event loop, to these CPUs: `taskset -p -c`. null/undefined: leave it where it started.
+   */
+  mainThreadCpus?: string | null;
   env: Record<string, string>;
+  /** Which target app (default node). */
+  runtime?: Runtime;
   startTimeoutMs?: number;
 }
+
+interface Launch {
+  /** Folder of the app, from the repository root. */
+  dir: string;
+  command(repoRoot: string): [string, string[]];
+  /** The JSON log line's message once it listens (it carries the port). */
+  listening: string;
+}
+
+/** How each runtime's built app is started: the same environment contract, its own command. */
+const LAUNCH: Record<Runtime, Launch> = {
+  node: {
+    dir: 'target-app',
+    command: () => [process.execPath, ['--import', './dist/telemetry/register.js', 'dist/main.js']],
+    listening: 'looplab target app listening',
+  },
+  fastapi: {
+    dir: 'target-fastapi',
+    command: (repoRoot) => [
+      join(repoRoot, 'target-fastapi', '.venv', 'bin', 'python'),
+      ['-m', 'looplab_fastapi'],
+    ],
+    listening: 'looplab target app (fastapi) listening',
+  },
+};
 
 export class ProcessFailedError extends Error {
   constructor(
@@ -88,12 +122,9 @@ export class TargetAppProcess implements AppUnderTest {
   }
 
   static async start(options: TargetAppOptions): Promise<TargetAppProcess> {
-    const appDir = join(options.repoRoot, 'target-app');
-    const [command, args] = pinned(options.cpus, process.execPath, [
-      '--import',
-      './dist/telemetry/register.js',
-      'dist/main.js',
-    ]);
+    const launch = LAUNCH[options.runtime ?? 'node'];
+    const appDir = join(options.repoRoot, launch.dir);
+    const [command, args] = pinned(options.cpus, ...launch.command(options.repoRoot));
     const child = spawn(command, args, {
       cwd: appDir,
       env: {
@@ -121,7 +152,7 @@ export class TargetAppProcess implements AppUnderTest {
         partial = lines.pop() ?? '';
         for (const line of lines) {
           remember(line);
-          if (!line.includes('looplab target app listening')) continue;
+          if (!line.includes(launch.listening)) continue;
           try {
             const parsed = JSON.parse(line) as { port?: number };
             clearTimeout(timer);
@@ -145,7 +176,14 @@ export class TargetAppProcess implements AppUnderTest {
       });
     });
     const app = new TargetAppProcess(child, port, tail);
-    await app.waitReady();
+    try {
+      await app.waitReady();
+      if (options.mainThreadCpus != null && child.pid !== undefined)
+        await moveMainThread(child.pid, options.mainThreadCpus);
+    } catch (error) {
+      await app.stop(2_000);
+      throw error;
+    }
     return app;
   }
 

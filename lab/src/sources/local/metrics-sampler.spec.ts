@@ -67,6 +67,7 @@ describe('toMetricsSample (real exposition)', () => {
     const sample = toMetricsSample(FIXTURE, 'blocking', 1234);
     expect(sample).toEqual({
       t: 1234,
+      appMemoryBytes: 261373952,
       lagWindowMaxMs: expect.closeTo(62.305471, 9),
       lagBuckets,
       eluActiveSeconds: 0.35944271499996466,
@@ -219,7 +220,7 @@ describe('MetricsSampler', () => {
     const seen: MetricsSample[] = [];
     const phaseStart = Date.now();
     const sampler = new MetricsSampler({
-      metricsUrl: app.url,
+      metricsUrls: [app.url],
       strategy: 'pooled',
       phaseStart,
       onSample: (sample) => seen.push(sample),
@@ -258,7 +259,7 @@ describe('MetricsSampler', () => {
     // still in flight and must not send another one.
     const app = await startFakeApp((n) => (n === 2 ? { ...ok(n), delayMs: 1500 } : ok(n)));
     const phaseStart = Date.now();
-    const sampler = new MetricsSampler({ metricsUrl: app.url, strategy: 'pooled', phaseStart });
+    const sampler = new MetricsSampler({ metricsUrls: [app.url], strategy: 'pooled', phaseStart });
     sampler.start();
     await sleep(3300);
     const samples = await sampler.stop();
@@ -277,7 +278,7 @@ describe('MetricsSampler', () => {
   it('stop() during a slow scrape waits for it, then takes the last sample', async () => {
     const app = await startFakeApp((n) => (n === 2 ? { ...ok(n), delayMs: 1500 } : ok(n)));
     const phaseStart = Date.now();
-    const sampler = new MetricsSampler({ metricsUrl: app.url, strategy: 'pooled', phaseStart });
+    const sampler = new MetricsSampler({ metricsUrls: [app.url], strategy: 'pooled', phaseStart });
     sampler.start();
     await sleep(1500); // request 2 went out at ≈1000 ms and is answered at ≈2500 ms
     const samples = await sampler.stop();
@@ -294,7 +295,7 @@ describe('MetricsSampler', () => {
       n === 2 ? { status: 500, body: 'Internal Server Error' } : ok(n),
     );
     const sampler = new MetricsSampler({
-      metricsUrl: app.url,
+      metricsUrls: [app.url],
       strategy: 'pooled',
       phaseStart: Date.now(),
       intervalMs: 200,
@@ -320,7 +321,7 @@ describe('MetricsSampler', () => {
 
     const seen: MetricsSample[] = [];
     const sampler = new MetricsSampler({
-      metricsUrl: `http://127.0.0.1:${port}/metrics`,
+      metricsUrls: [`http://127.0.0.1:${port}/metrics`],
       strategy: 'blocking',
       phaseStart: Date.now(),
       intervalMs: 100,

@@ -1,31 +1,55 @@
+import { METRICS } from '@looplab/contract';
 import type { MetricsSample, Strategy } from '../../model.js';
 import { bucketsOf, parsePromText, sumOf } from './prom-text.js';
 
-/** Reduces one /metrics scrape to the fields the report needs for one strategy. */
+const M = METRICS;
+
+/** Reduces one /metrics scrape (the app's, plus the queue worker's when there is one) to the fields the report needs for one strategy. */
 export function toMetricsSample(exposition: string, strategy: Strategy, t: number): MetricsSample {
   const samples = parsePromText(exposition);
   const byStrategy = { strategy };
-  return {
+  /** A gauge's sum, or undefined when the scrape has no such series (an older app). */
+  const present = (name: string, labels: Record<string, string> = {}) =>
+    samples.some((sample) => sample.name === name) ? sumOf(samples, name, labels) : undefined;
+  const outcome = (name: string) => sumOf(samples, M.tasks.name, { ...byStrategy, outcome: name });
+  const sample: MetricsSample = {
     t,
-    lagWindowMaxMs: sumOf(samples, 'nodejs_eventloop_delay_window_max_seconds') * 1000,
-    lagWindowS: sumOf(samples, 'nodejs_eventloop_delay_window_seconds') || undefined,
-    pingServerBuckets: bucketsOf(samples, 'http_server_request_duration_seconds', {
-      route: '/ping',
-    }),
-    lagBuckets: bucketsOf(samples, 'nodejs_eventloop_delay_seconds'),
-    eluActiveSeconds: sumOf(samples, 'nodejs_eventloop_utilization_active_seconds_total'),
-    tasksDone: sumOf(samples, 'looplab_tasks_total', { ...byStrategy, outcome: 'done' }),
-    tasksFailed: sumOf(samples, 'looplab_tasks_total', { ...byStrategy, outcome: 'failed' }),
-    tasksRejected: sumOf(samples, 'looplab_tasks_total', { ...byStrategy, outcome: 'rejected' }),
-    queueDepth: sumOf(samples, 'looplab_task_queue_depth', byStrategy),
-    inFlight: sumOf(samples, 'looplab_tasks_in_flight', byStrategy),
-    waitBuckets: bucketsOf(samples, 'looplab_task_wait_seconds', byStrategy),
-    runBuckets: bucketsOf(samples, 'looplab_task_run_seconds', byStrategy),
+    lagWindowMaxMs: sumOf(samples, M.eventLoopDelayWindowMax.name) * 1000,
+    lagWindowS: sumOf(samples, M.eventLoopDelayWindow.name) || undefined,
+    pingServerBuckets: bucketsOf(samples, M.httpServerDuration.name, { route: '/ping' }),
+    lagBuckets: bucketsOf(samples, M.eventLoopDelay.name),
+    eluActiveSeconds: sumOf(samples, M.eventLoopActive.name),
+    tasksDone: outcome('done'),
+    tasksFailed: outcome('failed'),
+    tasksRejected: outcome('rejected'),
+    queueDepth: sumOf(samples, M.taskQueueDepth.name, byStrategy),
+    inFlight: sumOf(samples, M.tasksInFlight.name, byStrategy),
+    waitBuckets: bucketsOf(samples, M.taskWait.name, byStrategy),
+    runBuckets: bucketsOf(samples, M.taskRun.name, byStrategy),
   };
+  const appMemoryBytes = present(M.processResidentMemory.name);
+  if (appMemoryBytes !== undefined) sample.appMemoryBytes = appMemoryBytes;
+  // What a strategy costs besides the loop, only where the strategy has it (the contract's `strategies`).
+  const poolWorkers = M.poolWorkers.strategies?.includes(strategy)
+    ? present(M.poolWorkers.name, byStrategy)
+    : undefined;
+  if (poolWorkers !== undefined) sample.poolWorkers = poolWorkers;
+  const poolMemory = M.poolWorkerMemory.strategies?.includes(strategy)
+    ? present(M.poolWorkerMemory.name, byStrategy)
+    : undefined;
+  if (poolMemory !== undefined) sample.poolMemoryBytes = poolMemory;
+  if (M.queueEnqueue.strategies?.includes(strategy)) {
+    sample.enqueueBuckets = bucketsOf(samples, M.queueEnqueue.name, byStrategy);
+  }
+  if (M.taskSlice.strategies?.includes(strategy)) {
+    sample.sliceBuckets = bucketsOf(samples, M.taskSlice.name, byStrategy);
+  }
+  return sample;
 }
 
 export interface SamplerOptions {
-  metricsUrl: string;
+  /** The app's /metrics, and the queue worker's when the strategy has one: read together as one scrape. */
+  metricsUrls: readonly string[];
   strategy: Strategy;
   /** Epoch ms the measured phase started; sample times are relative to it. */
   phaseStart: number;
@@ -66,14 +90,9 @@ export class MetricsSampler {
     if (this.stopped) return Promise.resolve();
     this.inFlight = (async () => {
       try {
-        const response = await fetch(this.options.metricsUrl, {
-          signal: AbortSignal.timeout(15_000),
-        });
-        const text = await response.text();
-        // An error page is no exposition: parsed, it would read as all-zero counters.
-        if (!response.ok) throw new Error(`/metrics answered HTTP ${response.status}`);
+        const texts = await Promise.all(this.options.metricsUrls.map(scrape));
         const sample = toMetricsSample(
-          text,
+          texts.join('\n'),
           this.options.strategy,
           Date.now() - this.options.phaseStart,
         );
@@ -87,4 +106,12 @@ export class MetricsSampler {
     })();
     return this.inFlight;
   }
+}
+
+async function scrape(url: string): Promise<string> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+  const text = await response.text();
+  // An error page is no exposition: parsed, it would read as all-zero counters.
+  if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}`);
+  return text;
 }

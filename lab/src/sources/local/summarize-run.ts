@@ -1,5 +1,7 @@
 import type { MetricsSample, RawStrategyRun, SeriesPoint, StrategyResult } from '../../model.js';
-import { quantileFromBuckets } from '../../stats/histogram.js';
+import { triggerOutcome } from '../../report/rules/trigger-acceptance.js';
+import { type LagReading, windowMax } from '../../report/rules/window-max.js';
+import { bucketIncrease, highestBucketBound, quantileFromBuckets } from '../../stats/histogram.js';
 import { summarize } from '../../stats/percentiles.js';
 import { perSecond } from '../../stats/series.js';
 
@@ -7,8 +9,6 @@ import { perSecond } from '../../stats/series.js';
  * The local source: one strategy's numbers from what the runner itself recorded (raw.json):
  * every request vegeta sent, and the app's /metrics scraped about once a second.
  */
-
-const TRIGGER_ACCEPTED = new Set([200, 202]);
 
 function eventLoopOf(samples: MetricsSample[]): StrategyResult['eventLoop'] {
   const first = samples[0];
@@ -25,22 +25,38 @@ function eventLoopOf(samples: MetricsSample[]): StrategyResult['eventLoop'] {
   return {
     lagP50Ms: quantileFromBuckets(first.lagBuckets, last.lagBuckets, 0.5) * 1000,
     lagP99Ms: quantileFromBuckets(first.lagBuckets, last.lagBuckets, 0.99) * 1000,
-    lagMaxMs: Math.max(...windowsInsidePhase(samples).map((sample) => sample.lagWindowMaxMs)),
+    lagMaxMs: lagMaxIn(samples, 0, Number.POSITIVE_INFINITY),
     utilization:
       seconds > 0 ? (last.eluActiveSeconds - first.eluActiveSeconds) / seconds : Number.NaN,
   };
 }
 
+const nullable = (value: number): number | null => (Number.isFinite(value) ? value : null);
+
+/** A sample's window-max gauge as the shared rule reads it (seconds since the phase started). */
+function readingOf(sample: MetricsSample): LagReading {
+  return { t: sample.t / 1000, maxMs: sample.lagWindowMaxMs, windowS: sample.lagWindowS ?? 0 };
+}
+
+/** The last sample taken at or before `t` ms (the first sample when none was). */
+function sampleAt(samples: MetricsSample[], t: number): MetricsSample | undefined {
+  return samples.filter((sample) => sample.t <= t).at(-1) ?? samples[0];
+}
+
 /**
- * The samples whose max-delay window lies inside the measured phase: the gauge remembers the
- * last few seconds, which at the start of a phase belong to the warm-up or, on an app that is
- * not restarted between strategies, to the previous strategy. The first sample only anchors the
- * counters. When the phase is shorter than the window, every later sample is used (an upper bound).
+ * Largest event-loop delay in (fromMs, toMs] of the phase (report/rules/window-max.ts): the
+ * readings taken in it; the first sample only anchors the counters.
  */
-function windowsInsidePhase(samples: MetricsSample[]): MetricsSample[] {
-  const later = samples.slice(1);
-  const inside = later.filter((sample) => sample.t >= (sample.lagWindowS ?? 0) * 1000);
-  return inside.length > 0 ? inside : later;
+function lagMaxIn(samples: MetricsSample[], fromMs: number, toMs: number): number {
+  const taken = samples.slice(1).filter((sample) => sample.t > fromMs && sample.t <= toMs);
+  const before = sampleAt(samples, fromMs);
+  const after = taken.at(-1);
+  const bound =
+    before && after
+      ? highestBucketBound(bucketIncrease(before.lagBuckets, after.lagBuckets), 1e-6) * 1000
+      : Number.NaN;
+  const span = { from: fromMs / 1000, to: toMs / 1000 };
+  return windowMax(span, taken.map(readingOf), bound).ms;
 }
 
 function probeServerOf(samples: MetricsSample[]): StrategyResult['probeServer'] {
@@ -78,8 +94,9 @@ export function summarizeRun(run: RawStrategyRun): Omit<StrategyResult, 'ratios'
   const probeLatency = summarize(probes.map((record) => record.latencyMs));
   const triggerLatency = summarize(triggers.map((record) => record.latencyMs));
   const okProbes = probes.filter((record) => record.status === 200).length;
-  const accepted = triggers.filter((record) => TRIGGER_ACCEPTED.has(record.status)).length;
-  const rejected = triggers.filter((record) => record.status === 503).length;
+  const outcomes = triggers.map((record) => triggerOutcome(run.strategy, record.status));
+  const accepted = outcomes.filter((outcome) => outcome === 'accepted').length;
+  const rejected = outcomes.filter((outcome) => outcome === 'rejected').length;
   return {
     strategy: run.strategy,
     probe: {
@@ -117,9 +134,7 @@ export function seriesOf(run: RawStrategyRun, probeRate: number): SeriesPoint[] 
   return probes.map((window, index) => {
     const from = index * 1000;
     const to = from + 1000;
-    const inWindow = windowsInsidePhase(run.samples).filter(
-      (sample) => sample.t >= from && sample.t < to,
-    );
+    const inWindow = run.samples.slice(1).filter((sample) => sample.t > from && sample.t <= to);
     const lastInWindow = inWindow.at(-1);
     let utilization: number | null = null;
     if (lastInWindow) {
@@ -138,8 +153,7 @@ export function seriesOf(run: RawStrategyRun, probeRate: number): SeriesPoint[] 
       probeP95Ms: window.p95,
       probeP99Ms: window.p99,
       probeMaxMs: window.max,
-      lagMaxMs:
-        inWindow.length > 0 ? Math.max(...inWindow.map((sample) => sample.lagWindowMaxMs)) : null,
+      lagMaxMs: nullable(lagMaxIn(run.samples, from, to)),
       utilization,
       queueDepth: lastInWindow?.queueDepth ?? null,
       inFlight: lastInWindow?.inFlight ?? null,

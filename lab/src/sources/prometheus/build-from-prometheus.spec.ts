@@ -13,7 +13,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { assembleReport } from '../../report/assemble.js';
-import { buildFromPrometheus } from './build-from-prometheus.js';
+import { APP_METRICS, buildFromPrometheus } from './build-from-prometheus.js';
 import { latestRun } from './phases.js';
 import { type Series, SeriesSet } from './series.js';
 
@@ -87,18 +87,31 @@ const APP = new SeriesSet([
   ),
   app('looplab_task_queue_depth', { strategy: 'blocking' }, () => 1),
   app('looplab_tasks_in_flight', { strategy: 'blocking' }, () => 1),
-  app('looplab_pool_threads', {}, () => 1),
+  app('looplab_pool_workers', { strategy: 'pooled' }, () => 1),
   app('nodejs_version_info', { version: 'v24.0.0' }, () => 1),
+  // /ping served in 1–2 ms on the server (10/s), though the client waited 150 ms.
+  ...['0.001', '0.002', '+Inf'].map((le) =>
+    app(
+      'http_server_request_duration_seconds_bucket',
+      { route: '/ping', method: 'GET', status_code: '200', strategy: 'none', le },
+      (t) => (le === '0.001' ? 0 : 10 * (t - 90)),
+    ),
+  ),
 ]);
 
-function build() {
+/** What `{__name__=~"<APP_METRICS>"}` returns of the app's series: only the names asked for. */
+const QUERIED_APP = new SeriesSet(
+  APP.series.filter((s) => (APP_METRICS as readonly string[]).includes(s.labels.__name__ ?? '')),
+);
+
+function build(appSeries = APP) {
   const run = latestRun([phase('warmup', range(99, 100)), phase('measure', range(101, 110))]);
   if (!run) throw new Error('no run');
   return buildFromPrometheus({
     testid: 'unit',
     run,
     client: CLIENT,
-    app: APP,
+    app: appSeries,
     instance: 'app:3000',
     eventLoopWindowS: 5,
   });
@@ -223,5 +236,15 @@ describe('buildFromPrometheus', () => {
     expect(report.source).toBe('prometheus');
     expect(report.strategies[0]?.ratios.probeP99).toBeNaN();
     expect(report.verdict).toContain('blocking');
+  });
+});
+
+describe('the app query (collect.ts) and the builder', () => {
+  it('asks Prometheus for every app metric the builder reads: server-side /ping p50/p99 are numbers', () => {
+    const [result] = build(QUERIED_APP).parts.results;
+    expect(result?.probeServer.p50Ms).toBeGreaterThan(1);
+    expect(result?.probeServer.p50Ms).toBeLessThanOrEqual(2);
+    expect(result?.probeServer.p99Ms).toBeGreaterThan(1);
+    expect(result?.probeServer.p99Ms).toBeLessThanOrEqual(2);
   });
 });

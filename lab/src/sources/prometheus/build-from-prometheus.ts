@@ -1,3 +1,4 @@
+import { METRICS, type MetricDefinition, metricsOf, sampleNames } from '@looplab/contract';
 import type {
   Environment,
   Role,
@@ -8,6 +9,8 @@ import type {
   WorkloadKind,
 } from '../../model.js';
 import type { ReportParts } from '../../report/assemble.js';
+import { acceptedStatus, REJECTED_STATUS } from '../../report/rules/trigger-acceptance.js';
+import { type LagReading, windowMax } from '../../report/rules/window-max.js';
 import { quantileFromBuckets } from '../../stats/histogram.js';
 import type { FoundRun, MeasurePhase } from './phases.js';
 import { highestBucketBound, type Labels, type SeriesSet } from './series.js';
@@ -24,29 +27,26 @@ import { highestBucketBound, type Labels, type SeriesSet } from './series.js';
  * interpolation as PromQL's histogram_quantile (stats/histogram.ts).
  */
 
-export const CLIENT_METRICS = [
-  'looplab_client_request_duration_seconds_bucket',
-  'looplab_client_requests_total',
-  'looplab_client_dropped_requests_total',
-  'looplab_client_target_rate',
-] as const;
+/** The load generator's series: every loadgen metric of the contract. */
+export const CLIENT_METRICS: readonly string[] = metricsOf('loadgen').flatMap(sampleNames);
 
-export const APP_METRICS = [
-  'nodejs_eventloop_delay_seconds_bucket',
-  'nodejs_eventloop_delay_window_max_seconds',
-  'nodejs_eventloop_utilization_active_seconds_total',
-  'looplab_tasks_total',
-  'looplab_task_wait_seconds_bucket',
-  'looplab_task_run_seconds_bucket',
-  'looplab_task_queue_depth',
-  'looplab_tasks_in_flight',
-  'looplab_pool_threads',
-  'nodejs_version_info',
-] as const;
+/**
+ * prom-client's default collector, not looplab's (so not in the contract): the Node version for
+ * the report's environment.
+ */
+const NODE_VERSION_INFO = 'nodejs_version_info';
 
-/** Same as the local report (build-report.ts): the trigger answers that mean "job accepted". */
-const TRIGGER_ACCEPTED = ['200', '202'];
-const REJECTED = '503';
+/**
+ * The app's series: every metric the contract says an app or the queue worker exports, so the
+ * builder can never read a name the query did not ask for.
+ */
+export const APP_METRICS: readonly string[] = [
+  ...new Set([...metricsOf('app'), ...metricsOf('worker')].flatMap(sampleNames)),
+  NODE_VERSION_INFO,
+];
+
+const M = METRICS;
+const bucketsOf = (metric: MetricDefinition): string => `${metric.name}_bucket`;
 /** A bucket "has observations" over a whole phase when it holds at least half a request. */
 const MIN_COUNT_PHASE = 0.5;
 /** Within one second, interpolated counts are fractions of a scrape interval's observations. */
@@ -112,10 +112,10 @@ function probeAndTrigger(
   const seconds = phase.end - phase.start;
   const labels = (role: Role): Labels => ({ strategy: phase.strategy, role });
   const latency = (role: Role) =>
-    clientIncrease(client, phase, 'looplab_client_request_duration_seconds_bucket', labels(role));
+    clientIncrease(client, phase, bucketsOf(M.clientDuration), labels(role));
   const requests = (role: Role, status?: string) =>
     Math.round(
-      clientCount(client, phase, 'looplab_client_requests_total', {
+      clientCount(client, phase, M.clientRequests.name, {
         ...labels(role),
         ...(status === undefined ? {} : { status }),
       }),
@@ -123,26 +123,15 @@ function probeAndTrigger(
   // The runner adds a phase's dropped requests when the phase ends, before the next one starts:
   // read from the first scrape of the phase, the warm-up's drops are already in.
   const dropped = (role: Role) =>
-    Math.round(
-      clientCount(
-        client,
-        phase,
-        'looplab_client_dropped_requests_total',
-        labels(role),
-        phase.first,
-      ),
-    );
+    Math.round(clientCount(client, phase, M.clientDropped.name, labels(role), phase.first));
 
   const probeBuckets = latency('probe');
   const probes = requests('probe');
   const okProbes = requests('probe', '200');
   const triggerBuckets = latency('trigger');
   const sent = requests('trigger');
-  const accepted = TRIGGER_ACCEPTED.reduce(
-    (total, status) => total + requests('trigger', status),
-    0,
-  );
-  const rejected = requests('trigger', REJECTED);
+  const accepted = requests('trigger', String(acceptedStatus(phase.strategy)));
+  const rejected = requests('trigger', String(REJECTED_STATUS));
   const droppedTrigger = dropped('trigger');
   return {
     probe: {
@@ -196,28 +185,30 @@ function appCounterIncrease(
   );
 }
 
-/**
- * Largest event-loop delay during the phase. The app's gauge holds the largest delay of the last
- * W seconds, so only its scrapes from start + W on are sure to see nothing of the strategy before
- * (at most the last second of this strategy's own warm-up, drained with the phase's first
- * second); their max covers the whole phase. A phase too short for that falls back to every
- * scrape inside the phase, capped by the highest delay bucket that filled during the phase.
- */
+/** The window-max gauge's readings in [from, to] as the shared rule reads them. */
+function lagReadings(app: SeriesSet, from: number, to: number, windowS: number): LagReading[] {
+  return app
+    .gaugeSamples(M.eventLoopDelayWindowMax.name, {}, from, to)
+    .map(([t, v]) => ({ t, maxMs: ms(v), windowS }));
+}
+
+/** Upper bound of the highest delay bucket that filled in (from, to], ms. */
+function lagBucketBoundMs(app: SeriesSet, from: number, to: number): number {
+  return ms(highestBucketBound(appIncrease(app, bucketsOf(M.eventLoopDelay), {}, from, to), 1e-6));
+}
+
+/** Largest event-loop delay during the phase: the shared rule (report/rules/window-max.ts). */
 function lagMaxOf(app: SeriesSet, phase: MeasurePhase, windowS: number, notes: string[]): number {
-  const gauge = 'nodejs_eventloop_delay_window_max_seconds';
-  const settled = app.gaugeSamples(gauge, {}, phase.start + windowS, phase.end);
-  if (settled.length > 0) return ms(Math.max(...settled.map(([, v]) => v)));
-  const inside = app.gaugeSamples(gauge, {}, phase.start, phase.end);
-  if (inside.length === 0) return Number.NaN;
-  const bound = highestBucketBound(
-    appIncrease(app, 'nodejs_eventloop_delay_seconds_bucket', {}, phase.start, phase.end),
-    1e-6,
+  const max = windowMax(
+    { from: phase.start, to: phase.end },
+    lagReadings(app, phase.start, phase.end, windowS),
+    lagBucketBoundMs(app, phase.start, phase.end),
   );
-  notes.push(
-    `${phase.strategy}: the measure phase (${(phase.end - phase.start).toFixed(1)} s) is not longer than the app's event-loop max window (${windowS} s), so its max lag is an upper bound (window max capped by the delay histogram's bucket).`,
-  );
-  const gaugeMax = Math.max(...inside.map(([, v]) => v));
-  return ms(Number.isFinite(bound) ? Math.min(gaugeMax, bound) : gaugeMax);
+  if (!max.exact)
+    notes.push(
+      `${phase.strategy}: the measure phase (${(phase.end - phase.start).toFixed(1)} s) is not longer than the app's event-loop max window (${windowS} s), so its max lag is an upper bound (window max capped by the delay histogram's bucket).`,
+    );
+  return max.ms;
 }
 
 function appResults(
@@ -249,24 +240,16 @@ function appResults(
     };
   }
   const { start, end, strategy } = phase;
-  const lag = appIncrease(app, 'nodejs_eventloop_delay_seconds_bucket', {}, start, end);
-  const active = appCounterIncrease(
-    app,
-    'nodejs_eventloop_utilization_active_seconds_total',
-    {},
-    start,
-    end,
-  );
+  const lag = appIncrease(app, bucketsOf(M.eventLoopDelay), {}, start, end);
+  const active = appCounterIncrease(app, M.eventLoopActive.name, {}, start, end);
   const outcome = (name: string) =>
-    Math.round(
-      appCounterIncrease(app, 'looplab_tasks_total', { strategy, outcome: name }, start, end),
-    );
-  const wait = appIncrease(app, 'looplab_task_wait_seconds_bucket', { strategy }, start, end);
-  const run = appIncrease(app, 'looplab_task_run_seconds_bucket', { strategy }, start, end);
+    Math.round(appCounterIncrease(app, M.tasks.name, { strategy, outcome: name }, start, end));
+  const wait = appIncrease(app, bucketsOf(M.taskWait), { strategy }, start, end);
+  const run = appIncrease(app, bucketsOf(M.taskRun), { strategy }, start, end);
   const hasSamples = app.scrapedIn(start, end + app.interval);
   const pingServer = appIncrease(
     app,
-    'http_server_request_duration_seconds_bucket',
+    bucketsOf(M.httpServerDuration),
     { route: '/ping' },
     start,
     end,
@@ -305,6 +288,7 @@ function seriesOf(
   app: SeriesSet | undefined,
   phase: MeasurePhase,
   durationS: number,
+  windowS: number,
 ): SeriesPoint[] {
   const { strategy, start } = phase;
   // The run's duration, or less when Prometheus saw only part of this phase.
@@ -313,7 +297,7 @@ function seriesOf(
   const appWindow = Math.max(1, app && Number.isFinite(app.interval) ? app.interval : 1);
   const probeMatch: Labels = { strategy, role: 'probe' };
   const probeBuckets = (at: number) =>
-    client.buckets('looplab_client_request_duration_seconds_bucket', probeMatch, (series) =>
+    client.buckets(bucketsOf(M.clientDuration), probeMatch, (series) =>
       client.counterAt(series, at),
     );
   const probeIncrease = (from: number, to: number): Array<[number, number]> => {
@@ -347,21 +331,17 @@ function seriesOf(
       const samples = app.gaugeSamples(name, match, to - appWindow + 1e-6, to);
       return samples.length > 0 ? (samples.at(-1) as [number, number])[1] : null;
     };
-    const gaugeMax = lastIn('nodejs_eventloop_delay_window_max_seconds', {});
-    const bound = highestBucketBound(
-      appIncrease(app, 'nodejs_eventloop_delay_seconds_bucket', {}, to - 1, to),
-      1e-6,
+    // The last reading that speaks for this second, capped by the second's own delay buckets.
+    const readings = lagReadings(app, to - appWindow + 1e-6, to, windowS).slice(-1);
+    point.lagMaxMs = nullable(
+      windowMax({ from: to - 1, to }, readings, lagBucketBoundMs(app, to - 1, to)).ms,
     );
-    if (gaugeMax !== null)
-      point.lagMaxMs = ms(Number.isFinite(bound) ? Math.min(gaugeMax, bound) : gaugeMax);
     const from = to - appWindow;
     if (from >= app.firstScrape && to <= (app.scrapes.at(-1) ?? 0)) {
-      point.utilization =
-        appCounterIncrease(app, 'nodejs_eventloop_utilization_active_seconds_total', {}, from, to) /
-        appWindow;
+      point.utilization = appCounterIncrease(app, M.eventLoopActive.name, {}, from, to) / appWindow;
     }
-    point.queueDepth = lastIn('looplab_task_queue_depth', { strategy }) ?? 0;
-    point.inFlight = lastIn('looplab_tasks_in_flight', { strategy }) ?? 0;
+    point.queueDepth = lastIn(M.taskQueueDepth.name, { strategy }) ?? 0;
+    point.inFlight = lastIn(M.tasksInFlight.name, { strategy }) ?? 0;
     return point;
   });
 }
@@ -373,7 +353,7 @@ function workloadOf(app: SeriesSet | undefined, phases: MeasurePhase[]): Workloa
   if (!app) return undefined;
   const grown = new Map<string, number>();
   for (const phase of phases) {
-    for (const series of app.select('looplab_tasks_total', { strategy: phase.strategy })) {
+    for (const series of app.select(M.tasks.name, { strategy: phase.strategy })) {
       const workload = series.labels.workload ?? '';
       const growth = app.counterAt(series, phase.end) - app.counterAt(series, phase.start);
       if (growth > 0) grown.set(workload, (grown.get(workload) ?? 0) + growth);
@@ -402,7 +382,7 @@ function configOf(input: BuildInput, notes: string[]): RunConfig {
     if (!first) return Number.NaN;
     const values = client
       .gaugeSamples(
-        'looplab_client_target_rate',
+        M.clientTargetRate.name,
         { strategy: first.strategy, role },
         first.first,
         first.last,
@@ -417,7 +397,9 @@ function configOf(input: BuildInput, notes: string[]): RunConfig {
     );
   const runStart = phases[0]?.start ?? Number.NaN;
   const runEnd = phases.at(-1)?.end ?? Number.NaN;
-  const threads = app ? app.gaugeSamples('looplab_pool_threads', {}, runStart, runEnd) : [];
+  const threads = app
+    ? app.gaugeSamples(M.poolWorkers.name, { strategy: 'pooled' }, runStart, runEnd)
+    : [];
   notes.push(
     'workloadMs (job size) and timeoutS (client timeout) are not in Prometheus: unknown (null in report.json).',
   );
@@ -438,7 +420,7 @@ function configOf(input: BuildInput, notes: string[]): RunConfig {
 }
 
 function environmentOf(input: BuildInput): Environment {
-  const versions = input.app?.select('nodejs_version_info') ?? [];
+  const versions = input.app?.select(NODE_VERSION_INFO) ?? [];
   const node = versions.at(-1)?.labels.version;
   return {
     node: node ?? 'unknown',
@@ -463,7 +445,7 @@ export function buildFromPrometheus(input: BuildInput): BuildOutput {
   );
   const config = configOf(input, notes);
   const series = input.run.phases.flatMap((phase) =>
-    seriesOf(input.client, input.app, phase, config.durationS),
+    seriesOf(input.client, input.app, phase, config.durationS, input.eventLoopWindowS),
   );
   const runEnd = input.run.phases.at(-1)?.end ?? Date.now() / 1000;
   return {

@@ -1,3 +1,4 @@
+import { METRICS } from '@looplab/contract';
 import { PrometheusApi, promString, type QueryLog } from './api.js';
 import {
   APP_METRICS,
@@ -72,9 +73,7 @@ function appSeriesOf(
   app: SeriesSet | undefined;
   instance: string | undefined;
 } {
-  const gauges = series.filter(
-    (s) => s.labels.__name__ === 'nodejs_eventloop_delay_window_max_seconds',
-  );
+  const gauges = series.filter((s) => s.labels.__name__ === METRICS.eventLoopDelayWindowMax.name);
   const targets = [...new Set(gauges.map((s) => `${s.labels.instance} (job ${s.labels.job})`))];
   if (targets.length > 1) {
     throw new Error(
@@ -88,7 +87,7 @@ function appSeriesOf(
   if (targets.length === 0) {
     if (source.instance)
       throw new Error(
-        `no looplab app metrics (nodejs_eventloop_delay_window_max_seconds) for instance ${source.instance} during the run at ${source.url}`,
+        `no looplab app metrics (${METRICS.eventLoopDelayWindowMax.name}) for instance ${source.instance} during the run at ${source.url}`,
       );
     notes.push(
       'No app metrics in Prometheus during this run (was the app scraped?): event-loop and task numbers are unknown.',

@@ -1,0 +1,17 @@
+import { availableParallelism, cpus, hostname, totalmem } from 'node:os';
+import type { VegetaBinary } from '../load/vegeta/index.js';
+import type { Environment } from '../model.js';
+import type { Pinning } from './pinning.js';
+
+export function describeEnvironment(vegeta: VegetaBinary, pinning: Pinning): Environment {
+  return {
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    cores: availableParallelism(),
+    totalMemoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    loadGenerator: { name: 'vegeta', version: vegeta.version },
+    pinning,
+    hostname: hostname(),
+  };
+}
