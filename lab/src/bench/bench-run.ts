@@ -23,7 +23,7 @@ export interface RoundResult {
   p99Ms: number;
   maxMs: number;
   requests: number;
-  /** The server's CPU time per answered request, µs: steadier than req/s on a busy machine. */
+  /** The server's main-thread CPU time per answered request, µs: steadier than req/s on a busy machine. */
   cpuUsPerReq: number | null;
   /** Whether /ping exemplars carried trace ids after the round; null for bare Fastify. */
   tracesSeen: boolean | null;

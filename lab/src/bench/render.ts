@@ -46,7 +46,7 @@ export function renderBench(run: BenchRun): string {
       ],
       run.summary.map(summaryRow),
     ),
-    '  (medians over rounds; latency client-side; CPU = the server process, user + system)',
+    '  (medians over rounds; latency client-side; CPU = the server main thread, user + system)',
     '',
     ...run.summary.map((summary) => `  ${summary.variant}: ${summary.describe}`),
   ];

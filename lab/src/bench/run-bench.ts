@@ -7,7 +7,7 @@ import { findTool } from '../tools/index.js';
 import { BareFastifyProcess } from './bare-fastify-process.js';
 import { BENCH_SCHEMA, type BenchRun, type RoundResult } from './bench-run.js';
 import { runClosedLoop } from './closed-loop-load.js';
-import { processCpuSeconds } from './process-cpu.js';
+import { mainThreadCpuSeconds } from './process-cpu.js';
 import { costShares, goals, roundWarnings, summarizeRounds } from './summarize.js';
 import type { Variant } from './variants.js';
 
@@ -82,9 +82,9 @@ async function measureRound(
       cpus: pinning.load,
     };
     if (options.warmupS > 0) await runClosedLoop({ ...load, durationS: options.warmupS });
-    const cpuBefore = processCpuSeconds(server.pid);
+    const cpuBefore = mainThreadCpuSeconds(server.pid);
     const result = await runClosedLoop({ ...load, durationS: options.durationS });
-    const cpuAfter = processCpuSeconds(server.pid);
+    const cpuAfter = mainThreadCpuSeconds(server.pid);
     const cpuUsPerReq =
       cpuBefore === null || cpuAfter === null || result.ok === 0
         ? null
