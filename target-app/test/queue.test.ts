@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, startApp } from './support/app-process.js';
 import { getJson, postJson, postRaw, sampleValue, scrape, type TaskView } from './support/http.js';
 import {
+  appDefects,
   restartRedis,
   startRedis,
   startWorker,
@@ -27,16 +28,6 @@ interface Accepted {
 }
 
 const QUEUE = '/background/queue';
-
-/** Log lines that would mean a crash-in-waiting: an unhandled rejection or a 500. */
-function faults(app: AppProcess): unknown[] {
-  return app.logs.filter(
-    (line) =>
-      line.msg === 'unhandled error' ||
-      /unhandled/i.test(String(line.msg)) ||
-      /unhandled/i.test(app.stderr()),
-  );
-}
 
 describe('queue without REDIS_URL: the rest of the app works, the queue says how to get Redis', () => {
   let app: AppProcess;
@@ -73,7 +64,7 @@ describe('queue without REDIS_URL: the rest of the app works, the queue says how
       ms: 5,
     });
     expect(pooled.status).toBe(202);
-    expect(faults(app)).toEqual([]);
+    expect(appDefects(app)).toEqual([]);
   });
 });
 
@@ -220,6 +211,6 @@ describe('queue with a real Redis and worker', () => {
         timeout: 10_000,
       })
       .toBe(202);
-    expect(faults(app)).toEqual([]);
+    expect(appDefects(app)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { QueueWorkerProcess, RedisServer } from '@looplab/lab/src/run/services/index.js';
-import { APP_ROOT } from './app-process.js';
+import { APP_ROOT, type AppProcess } from './app-process.js';
 import { getJson, type TaskView } from './http.js';
 
 /**
@@ -26,11 +26,13 @@ export async function restartRedis(redis: RedisServer): Promise<RedisServer> {
   return again;
 }
 
+/** `cpus`: a taskset CPU list, to keep the worker off the core the API's event loop uses. */
 export async function startWorker(
   redisUrl: string,
   env: Record<string, string> = {},
+  cpus: string | null = null,
 ): Promise<QueueWorkerProcess> {
-  const worker = await QueueWorkerProcess.start({ repoRoot: REPO_ROOT, redisUrl, cpus: null, env });
+  const worker = await QueueWorkerProcess.start({ repoRoot: REPO_ROOT, redisUrl, cpus, env });
   workers.add(worker);
   return worker;
 }
@@ -67,4 +69,12 @@ export async function waitForAll(
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** What the app logged that would mean a defect rather than a refusal: errors, unhandled rejections. */
+export function appDefects(app: AppProcess): unknown[] {
+  return [
+    ...app.logs.filter((line) => line.level === 'error' || line.level === 'fatal'),
+    ...(/unhandled|uncaught/i.test(app.stderr()) ? [app.stderr()] : []),
+  ];
 }
