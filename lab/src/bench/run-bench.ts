@@ -64,6 +64,23 @@ async function probeExemplarsHaveTraceIds(url: string): Promise<boolean> {
     );
 }
 
+/** Servers still running, stopped if the bench is interrupted (Ctrl-C, SIGTERM). */
+const live = new Set<Server>();
+
+function stopOnSignals(): () => void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    void Promise.allSettled([...live].map((server) => server.stop())).then(() =>
+      process.exit(signal === 'SIGINT' ? 130 : 143),
+    );
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}
+
 async function measureRound(
   variant: Variant,
   round: number,
@@ -72,6 +89,7 @@ async function measureRound(
   vegeta: string,
 ): Promise<RoundResult> {
   const server = await startServer(variant, options, pinning);
+  live.add(server);
   try {
     await checkPing(server.url);
     const load = {
@@ -103,18 +121,17 @@ async function measureRound(
     };
   } finally {
     await server.stop();
+    live.delete(server);
   }
 }
 
 /** Each round runs every variant once; the order rotates so drift hits all of them alike. */
-export async function runBench(options: BenchOptions): Promise<BenchRun> {
-  if (!existsSync(join(options.repoRoot, 'target-app', 'dist', 'main.js'))) {
-    throw new Error('target-app/dist/main.js is missing: run `npm run build` first');
-  }
-  const vegeta = findTool('vegeta', { repoRoot: options.repoRoot }).path;
-  const pinning = options.pin ? choosePinning() : { app: null, load: null };
-  const startedAt = new Date().toISOString();
-  const rounds: RoundResult[] = [];
+async function runRounds(
+  options: BenchOptions,
+  pinning: Pinning,
+  vegeta: string,
+  rounds: RoundResult[],
+): Promise<void> {
   for (let round = 1; round <= options.rounds; round++) {
     const shift = (round - 1) % options.variants.length;
     const order = [...options.variants.slice(shift), ...options.variants.slice(0, shift)];
@@ -125,6 +142,23 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
       );
       rounds.push(result);
     }
+  }
+}
+
+/** The whole bench: every variant in every round, each on a fresh pinned server. */
+export async function runBench(options: BenchOptions): Promise<BenchRun> {
+  if (!existsSync(join(options.repoRoot, 'target-app', 'dist', 'main.js'))) {
+    throw new Error('target-app/dist/main.js is missing: run `npm run build` first');
+  }
+  const vegeta = findTool('vegeta', { repoRoot: options.repoRoot }).path;
+  const pinning = options.pin ? choosePinning() : { app: null, load: null };
+  const startedAt = new Date().toISOString();
+  const rounds: RoundResult[] = [];
+  const release = stopOnSignals();
+  try {
+    await runRounds(options, pinning, vegeta, rounds);
+  } finally {
+    release();
   }
   const summary = summarizeRounds(rounds, options.variants);
   return {
