@@ -1,5 +1,6 @@
-import { METRICS } from '@looplab/contract';
+import { METRICS, metricsOf } from '@looplab/contract';
 import type { RedisServer } from '@looplab/lab/src/run/services/index.js';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, startApp } from './support/app-process.js';
 import { getJson, postJson, postRaw, sampleValue, scrape, type TaskView } from './support/http.js';
@@ -184,6 +185,34 @@ describe('queue with a real Redis and worker', () => {
     expect(sampleValue(worker, METRICS.tasksInFlight.name, { strategy: 'queue' })).toBe(0);
   });
 
+  it("the worker's /metrics has exactly the contract's worker metrics, with its label names", async () => {
+    const exposition = await scrape(workerUrl);
+    const families = new Set(
+      exposition
+        .split('\n')
+        .filter((line) => line.startsWith('# TYPE '))
+        .map((line) => line.split(' ')[2]),
+    );
+    const defaults = new Registry();
+    collectDefaultMetrics({ register: defaults });
+    const defaultNames = new Set(defaults.getMetricsAsArray().map((metric) => metric.name));
+    const expected = metricsOf('worker', 'node');
+    expect(expected.filter((metric) => !families.has(metric.name)).map((m) => m.name)).toEqual([]);
+    const known = new Set(expected.map((metric) => metric.name));
+    expect(
+      [...families].filter((name) => name && !known.has(name) && !defaultNames.has(name)),
+    ).toEqual([]);
+    for (const metric of expected) {
+      const sample = exposition
+        .split('\n')
+        .find((line) =>
+          line.startsWith(`${metric.name}${metric.type === 'histogram' ? '_count' : ''}{`),
+        );
+      const labels = [...(sample ?? '').matchAll(/(\w+)="/g)].map((match) => match[1]).sort();
+      expect(labels, metric.name).toEqual([...metric.labels].sort());
+    }
+  });
+
   it('Redis going away: 503 + Retry-After saying so, no crash; back again, it accepts', async () => {
     const before = await postJson<Accepted>(`${app.url}${QUEUE}`, { workload: 'cpu', ms: 1 });
     await waitForAll(app.url, [before.body.id]);
@@ -211,6 +240,42 @@ describe('queue with a real Redis and worker', () => {
         timeout: 10_000,
       })
       .toBe(202);
+    expect(appDefects(app)).toEqual([]);
+  });
+});
+
+describe('queue when Redis is not up yet as the API starts', () => {
+  let app: AppProcess | undefined;
+  afterAll(async () => {
+    await app?.stop();
+    await stopQueueServices();
+  });
+
+  it('503 at once while Redis is down, 202 once it is up, without restarting the API', async () => {
+    const stopped = await startRedis();
+    await stopped.stop();
+    app = await startApp({ REDIS_URL: stopped.url });
+    expect((await getJson(`${app.url}/readyz`)).status).toBe(200);
+    const started = performance.now();
+    const refused = await postJson<ErrorBody>(`${app.url}${QUEUE}`, { workload: 'cpu', ms: 1 });
+    expect(refused.status).toBe(503);
+    expect(refused.body.message).toMatch(/Redis at .* is unavailable/);
+    expect(performance.now() - started).toBeLessThan(1500);
+
+    const redis = await restartRedis(stopped);
+    await startWorker(redis.url);
+    let id: string | undefined;
+    await expect
+      .poll(
+        async () => {
+          const reply = await postJson<Accepted>(`${app?.url}${QUEUE}`, { workload: 'cpu', ms: 1 });
+          id = reply.body.id;
+          return reply.status;
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(202);
+    expect((await waitForAll(app.url, [id as string]))[0]?.status).toBe('done');
     expect(appDefects(app)).toEqual([]);
   });
 });

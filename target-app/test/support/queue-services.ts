@@ -41,6 +41,8 @@ export async function startWorker(
 export async function stopQueueServices(): Promise<void> {
   await Promise.all([...workers].map((worker) => worker.stop()));
   workers.clear();
+  // All stopped before any folder goes: a restarted server shares its first start's folder.
+  await Promise.all([...redises].map((redis) => redis.stop()));
   await Promise.all([...redises].map((redis) => redis.dispose()));
   redises.clear();
 }
