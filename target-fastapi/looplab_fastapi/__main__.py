@@ -1,35 +1,6 @@
-"""python -m looplab_fastapi: reads the configuration, then serves until SIGTERM/SIGINT."""
-
-from __future__ import annotations
-
-import logging
-import sys
-
-from .config import ConfigError, load_config
-from .contract import load_contract
-from .logging_setup import setup_logging
-from .telemetry.setup import shutdown_telemetry, start_telemetry
-
-EX_CONFIG = 78
-
-
-def main() -> None:
-    contract = load_contract()
-    try:
-        config = load_config(contract)
-    except ConfigError as error:
-        sys.stderr.write(f"looplab target app (fastapi): {error}\n")
-        sys.exit(EX_CONFIG)
-    setup_logging(config.log_level, config.service_name)
-    start_telemetry(config)
-    # Imported after the tracer provider is set, so every span goes to it.
-    from .app import create_app
-    from .server import serve
-
-    serve(create_app(config, contract), config.host, config.port)
-    shutdown_telemetry()
-    logging.getLogger("looplab_fastapi").info("bye")
-
+"""python -m looplab_fastapi. Kept tiny: process-pool children (spawned) re-import this module."""
 
 if __name__ == "__main__":
+    from .cli import main
+
     main()

@@ -95,12 +95,11 @@ def _background_endpoint(
     return endpoint
 
 
-def _background_openapi(spec: StrategySpec, contract: Contract) -> dict[str, Any]:
+def _background_openapi(spec: StrategySpec, state: AppState) -> dict[str, Any]:
+    faults = state.tasks.executor(spec.name).faults if state.config.fault_injection else ()
+    schema = background_body_schema(state.contract, faults)
     return {
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": background_body_schema(contract)}},
-        },
+        "requestBody": {"required": True, "content": {"application/json": {"schema": schema}}},
         "responses": {
             "202": {
                 "description": "Accepted; poll status_url",
@@ -198,7 +197,7 @@ def create_app(config: AppConfig, contract: Contract) -> FastAPI:
             tags=["strategies"],
             summary=f"The {spec.name} strategy: {spec.does}",
             description=f"Expected effect on other requests: {spec.expect}.",
-            openapi_extra=_background_openapi(spec, contract),
+            openapi_extra=_background_openapi(spec, state),
             response_class=JSONResponse,
         )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 import os
 import signal
 import socket
@@ -49,6 +50,8 @@ class DrainingServer(uvicorn.Server):
         # only set flags here, and hand the rest to the loop.
         if self._signalled:
             logger.warning("second signal: exiting without waiting", extra={"signal": sig})
+            for child in multiprocessing.active_children():  # the process pool's workers
+                child.terminate()
             os._exit(1)
         self._signalled = True
         self.state.readiness.mark_draining()
@@ -105,7 +108,8 @@ class DrainingServer(uvicorn.Server):
         await self.state.tasks.close()
 
 
-def serve(app: FastAPI, host: str, port: int) -> None:
+def serve(app: FastAPI, host: str, port: int) -> bool:
+    """Serves until a signal; False when it could not start (e.g. the port is taken)."""
     state: AppState = app.state.looplab
     config = uvicorn.Config(
         app,
@@ -123,3 +127,4 @@ def serve(app: FastAPI, host: str, port: int) -> None:
     server = DrainingServer(config, state)
     with asyncio.Runner(loop_factory=new_event_loop) as runner:
         runner.run(server.serve())
+    return server.started

@@ -31,35 +31,48 @@ def error_response(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": ERROR_BODY}}}
 
 
-def background_body_schema(contract: Contract) -> dict[str, Any]:
+def background_body_schema(contract: Contract, faults: tuple[str, ...]) -> dict[str, Any]:
+    """The body a strategy accepts; `fault` is documented only when it would be accepted."""
     meanings = "; ".join(
         f"{k.name}: {k.iteration} (max {k.max_iterations})" for k in contract.workloads
     )
+    properties: dict[str, Any] = {
+        "workload": {"type": "string", "enum": list(contract.workload_names)},
+        "ms": {
+            "type": "integer",
+            "minimum": contract.ms_min,
+            "maximum": contract.ms_max,
+            "description": "Wall-clock budget in milliseconds (exactly one of ms or iterations).",
+        },
+        "iterations": {
+            "type": "integer",
+            "minimum": contract.iterations_min,
+            "maximum": max(k.max_iterations for k in contract.workloads),
+            "description": f"Fixed amount of work (exactly one of ms or iterations). One iteration is: {meanings}.",
+        },
+    }
+    if faults:
+        properties["fault"] = {
+            "type": "string",
+            "enum": list(faults),
+            "description": "Fault injection (LOOPLAB_FAULT_INJECTION=on): throw fails the task, crash kills the pool process.",
+        }
     return {
         "type": "object",
         "additionalProperties": False,
         "required": ["workload"],
-        "properties": {
-            "workload": {"type": "string", "enum": list(contract.workload_names)},
-            "ms": {
-                "type": "integer",
-                "minimum": contract.ms_min,
-                "maximum": contract.ms_max,
-                "description": "Wall-clock budget in milliseconds (exactly one of ms or iterations).",
-            },
-            "iterations": {
-                "type": "integer",
-                "minimum": contract.iterations_min,
-                "maximum": max(k.max_iterations for k in contract.workloads),
-                "description": f"Fixed amount of work (exactly one of ms or iterations). One iteration is: {meanings}.",
-            },
-            "fault": {
-                "type": "string",
-                "enum": list(contract.faults),
-                "description": "Fault injection (only with LOOPLAB_FAULT_INJECTION=on): throw fails the task, crash kills the pool process (processpool only).",
-            },
-        },
+        "properties": properties,
         "oneOf": [{"required": ["ms"]}, {"required": ["iterations"]}],
+        # The iteration cap depends on the workload.
+        "anyOf": [
+            {
+                "properties": {
+                    "workload": {"const": k.name},
+                    "iterations": {"maximum": k.max_iterations},
+                }
+            }
+            for k in contract.workloads
+        ],
     }
 
 

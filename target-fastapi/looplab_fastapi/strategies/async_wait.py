@@ -6,7 +6,7 @@ import asyncio
 import time
 from typing import Any
 
-from ..tasks.task import iso, precise_now
+from ..clock import iso, precise_now
 
 
 async def wait_async(ms: int) -> dict[str, Any]:

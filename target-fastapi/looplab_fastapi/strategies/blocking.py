@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from fastapi import BackgroundTasks
 
-from ..tasks.task import Task, precise_now
+from ..clock import precise_now
+from ..tasks.task import Task
 from ..workloads import run_task_workload
 from .base import Completion, TaskLifecycle, describe_error
 

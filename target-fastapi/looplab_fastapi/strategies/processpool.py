@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
-import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -17,34 +16,11 @@ from typing import Any
 
 from fastapi import BackgroundTasks
 
-from ..tasks.task import Task, precise_now
-from ..workloads import WorkloadResult, WorkloadSpec, run_task_workload
+from ..clock import precise_now
+from ..pool_child import init_child, run_in_child, warm_up
+from ..tasks.task import Task
+from ..workloads import WorkloadResult
 from .base import Completion, TaskLifecycle, describe_error
-
-CRASH_EXIT_CODE = 70
-_started_queue: SimpleQueue[tuple[str, float] | None] | None = None
-
-
-def _init_child(queue: SimpleQueue[tuple[str, float] | None]) -> None:
-    global _started_queue  # noqa: PLW0603 - per-process state set once by the pool initializer
-    _started_queue = queue
-
-
-def _warm_up() -> int:
-    return os.getpid()
-
-
-def run_in_child(
-    task_id: str, spec: WorkloadSpec, fault: str | None
-) -> tuple[float, float, WorkloadResult]:
-    """Runs in a pool process: announces the start, then runs the workload."""
-    started_at = precise_now()
-    if _started_queue is not None:
-        _started_queue.put((task_id, started_at))
-    if fault == "crash":
-        os._exit(CRASH_EXIT_CODE)
-    result = run_task_workload(spec, fault)
-    return started_at, precise_now(), result
 
 
 class ProcessPoolStrategy:
@@ -72,7 +48,7 @@ class ProcessPoolStrategy:
         return ProcessPoolExecutor(
             max_workers=self.size,
             mp_context=self._context,
-            initializer=_init_child,
+            initializer=init_child,
             initargs=(self._started_queue,),
         )
 
@@ -80,7 +56,7 @@ class ProcessPoolStrategy:
         """Starts every process now, so the first tasks do not pay for spawning them."""
         loop = asyncio.get_running_loop()
         self._loop = loop
-        await asyncio.gather(*(loop.run_in_executor(self.pool, _warm_up) for _ in range(self.size)))
+        await asyncio.gather(*(loop.run_in_executor(self.pool, warm_up) for _ in range(self.size)))
 
     def has_capacity(self) -> bool:
         return self.queue_depth() < self.queue_limit

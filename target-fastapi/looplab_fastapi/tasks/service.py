@@ -12,12 +12,13 @@ from typing import Literal
 
 from fastapi import BackgroundTasks
 
+from ..clock import precise_now
 from ..metrics.task_metrics import TaskMetrics
 from ..strategies.base import Completion, Executor
 from ..telemetry.task_tracing import TaskTracing, current_origin
 from ..validation import TaskRequest
 from .registry import TaskRegistry
-from .task import Task, precise_now
+from .task import Task
 
 logger = logging.getLogger("looplab_fastapi")
 

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 from opentelemetry.trace import SpanContext
 
+from ..clock import iso
 from ..workloads import WorkloadResult, WorkloadSpec
 
 TaskStatus = Literal["queued", "running", "done", "failed", "rejected"]
-
-
-def precise_now() -> float:
-    """Epoch milliseconds, fractional; comparable across processes (the process pool's children)."""
-    return time.time_ns() / 1e6
 
 
 @dataclass
@@ -46,14 +40,6 @@ class Task:
     @property
     def is_finished(self) -> bool:
         return self.status not in ("queued", "running")
-
-
-def iso(epoch_ms: float | None) -> str | None:
-    """JavaScript's Date.toISOString(): UTC, milliseconds, Z."""
-    if epoch_ms is None:
-        return None
-    moment = datetime.fromtimestamp(epoch_ms / 1000, tz=UTC)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _round(ms: float | None) -> float | None:
