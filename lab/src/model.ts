@@ -157,6 +157,8 @@ export interface StrategyResult {
   target?: Runtime;
   workload?: WorkloadKind;
   instrumentation?: Instrumentation;
+  /** The row's name in tables and charts (see report/rows.ts); absent in older reports: strategy. */
+  row?: string;
   /** What the strategy costs besides the loop (absent where it does not apply). */
   costs?: StrategyCosts;
   /** Client-side latency of GET /ping, ms. */

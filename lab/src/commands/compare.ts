@@ -32,7 +32,8 @@ export interface CompareFlags {
   /** --workloads (several: a strategy x workload matrix); --workload is one. */
   workload: WorkloadKind;
   workloads?: WorkloadKind[];
-  targets: Runtime[];
+  /** --target: the target apps. */
+  target: Runtime[];
   instrumentation: Instrumentation[];
   scenario?: string;
   size: number;
@@ -104,7 +105,7 @@ async function compare(
   const runId = flags.runId ?? defaultRunId();
   const workloads = flags.workloads ?? [flags.workload];
   const matrix = {
-    targets: flags.targets,
+    targets: flags.target,
     strategies: flags.strategies,
     workloads,
     instrumentation: flags.instrumentation,
@@ -112,13 +113,13 @@ async function compare(
   const missing = unavailableStrategies(matrix);
   if (missing.length > 0)
     throw new Error(
-      `--strategies ${missing.join(', ')}: not a strategy of --target ${flags.targets.join(',')}`,
+      `--strategies ${missing.join(', ')}: not a strategy of --target ${flags.target.join(',')}`,
     );
   const cells = cellsOf(matrix);
   const config: RunConfig = {
     runId,
     strategies: [...new Set(cells.map((cell) => cell.strategy))],
-    targets: flags.targets,
+    targets: flags.target,
     workloads,
     instrumentation: flags.instrumentation,
     ...(flags.scenario ? { scenario: flags.scenario } : {}),

@@ -5,7 +5,7 @@ import { csvNumber, csvText, renderSamplesCsv, SAMPLES_CSV_COLUMNS } from './csv
 
 const HEADER =
   'strategy,t_s,probe_count,probe_p50_ms,probe_p95_ms,probe_p99_ms,probe_max_ms,' +
-  'lag_max_ms,utilization,queue_depth,in_flight';
+  'lag_max_ms,utilization,queue_depth,in_flight,row';
 
 function lines(csv: string): string[] {
   expect(csv.endsWith('\r\n')).toBe(true);
@@ -21,7 +21,7 @@ describe('renderSamplesCsv', () => {
     expect(SAMPLES_CSV_COLUMNS.join(',')).toBe(HEADER);
     expect(rows).toHaveLength(report.series.length + 1);
     expect(report.series).toHaveLength(90);
-    for (const line of rows) expect(line.split(',')).toHaveLength(11);
+    for (const line of rows) expect(line.split(',')).toHaveLength(12);
   });
 
   it('writes each point in order with its numbers', () => {
@@ -40,15 +40,16 @@ describe('renderSamplesCsv', () => {
         String(Number(point.utilization?.toFixed(3))),
         '0',
         '0',
+        'async',
       ].join(','),
     );
   });
 
   it('leaves null cells empty', () => {
     // The fixture's blocking t=9 has no probe, pooled t=17 has no scrape.
-    expect(rows).toContainEqual(expect.stringMatching(/^blocking,9,0,,,,,[\d.]+,[\d.]+,\d,\d$/));
+    expect(rows).toContainEqual(expect.stringMatching(/^blocking,9,0,,,,,[\d.]+,[\d.]+,\d,\d,blocking$/));
     expect(rows).toContainEqual(
-      expect.stringMatching(/^pooled,17,\d+,[\d.]+,[\d.]+,[\d.]+,[\d.]+,,,,$/),
+      expect.stringMatching(/^pooled,17,\d+,[\d.]+,[\d.]+,[\d.]+,[\d.]+,,,,,pooled$/),
     );
   });
 

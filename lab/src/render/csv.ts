@@ -14,6 +14,7 @@ export const SAMPLES_CSV_COLUMNS = [
   'utilization',
   'queue_depth',
   'in_flight',
+  'row',
 ] as const;
 
 const CRLF = '\r\n';
@@ -36,6 +37,7 @@ function row(p: SeriesPoint): string {
     csvNumber(p.utilization),
     csvNumber(p.queueDepth),
     csvNumber(p.inFlight),
+    csvText(p.row ?? p.strategy),
   ].join(',');
 }
 

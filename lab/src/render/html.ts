@@ -59,7 +59,7 @@ export function escapeHtml(text: string): string {
 function header(report: Report): string {
   return `<header>
 <h1>looplab report <code>${escapeHtml(report.runId)}</code></h1>
-<p class="meta">${escapeHtml(formatTimestamp(report.createdAt))} · baseline <strong>${escapeHtml(report.baseline)}</strong> · strategies ${escapeHtml(report.strategies.map((s) => s.strategy).join(', ') || 'none')}</p>
+<p class="meta">${escapeHtml(formatTimestamp(report.createdAt))} · baseline <strong>${escapeHtml(report.baseline)}</strong> · strategies ${escapeHtml([...new Set(report.strategies.map((s) => s.strategy))].join(', ') || 'none')}</p>
 <p class="meta" id="environment">${escapeHtml(environmentLine(report))}</p>
 ${note(report)}</header>`;
 }
@@ -119,7 +119,7 @@ function results(report: Report): string {
   const rows = summaryRows(report)
     .map((row) => {
       const color = strategyPalette(row.strategy).main;
-      const label = `<span class="dot" style="background:${color}"></span>${escapeHtml(row.strategy)}${row.isBaseline ? '<span class="tag">baseline</span>' : ''}`;
+      const label = `<span class="dot" style="background:${color}"></span>${escapeHtml(row.row)}${row.isBaseline ? '<span class="tag">baseline</span>' : ''}`;
       const cells = row.cells
         .map(
           (cell, i) =>

@@ -56,6 +56,7 @@ describe('renderMarkdown', () => {
       '25.7', // utilization %
       '1.2', // task wait p95
       '201.6', // task run p95
+      'node', // runtime
     ]);
     const pooled = row(md, 'pooled');
     expect(pooled.slice(1, 7)).toEqual(['1.7', '3.1', '4.0', '7.9', '1.29×', '49.9']);
@@ -65,7 +66,7 @@ describe('renderMarkdown', () => {
   it('shows the baseline ratio as 1 and missing task numbers as a dash', () => {
     const async = row(md, 'async (baseline)');
     expect(async[5]).toBe('1.00×');
-    expect(async.slice(-2)).toEqual(['–', '–']);
+    expect(async.slice(-3)).toEqual(['–', '–', 'node']);
   });
 
   it('says probe latency is client-side', () => {

@@ -36,7 +36,7 @@ function results(report: Report): string {
   const head = ['strategy', ...columns.map((c) => c.flatLabel)];
   const align = [':---', ...columns.map(() => '---:')];
   const rows = summaryRows(report).map((row) => [
-    row.isBaseline ? `${row.strategy} (baseline)` : row.strategy,
+    row.isBaseline ? `${row.row} (baseline)` : row.row,
     ...row.cells,
   ]);
   return [

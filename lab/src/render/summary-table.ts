@@ -1,5 +1,6 @@
 import { formatCount, formatMs, formatPercent, formatRate, formatRatio } from '../format.js';
 import type { Report, Strategy, StrategyResult } from '../model.js';
+import { rowName } from '../report/rows.js';
 
 /**
  * The comparison table, one row per strategy, as already-formatted text cells.
@@ -20,6 +21,8 @@ export interface SummaryColumn {
 
 export interface SummaryRow {
   strategy: Strategy;
+  /** The row's name: the strategy, with target, workload and tracing where the run varies them. */
+  row: string;
   isBaseline: boolean;
   /** One formatted cell per column, same order as summaryColumns(). */
   cells: string[];
@@ -145,6 +148,14 @@ function columnDefs(baseline: Strategy): ColumnDef[] {
       flatLabel: 'task run p95 (ms)',
       value: (r) => formatMs(r.tasks.runP95Ms),
     },
+    {
+      key: 'runtime',
+      group: 'Target',
+      label: 'runtime',
+      unit: '',
+      flatLabel: 'runtime',
+      value: (r) => r.target ?? 'node',
+    },
   ];
 }
 
@@ -156,6 +167,7 @@ export function summaryRows(report: Report): SummaryRow[] {
   const defs = columnDefs(report.baseline);
   return report.strategies.map((result) => ({
     strategy: result.strategy,
+    row: rowName(result),
     isBaseline: result.strategy === report.baseline,
     cells: defs.map((def) => def.value(result)),
   }));

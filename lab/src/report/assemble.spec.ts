@@ -487,6 +487,7 @@ describe('buildReport: series', () => {
     expect(rounded(seriesOf('async'))).toEqual([
       {
         strategy: 'async',
+        row: 'async',
         t: 1,
         probeCount: 34,
         probeP50Ms: 17.5,
@@ -500,6 +501,7 @@ describe('buildReport: series', () => {
       },
       {
         strategy: 'async',
+        row: 'async',
         t: 2,
         probeCount: 33,
         probeP50Ms: 51,
@@ -513,6 +515,7 @@ describe('buildReport: series', () => {
       },
       {
         strategy: 'async',
+        row: 'async',
         t: 3,
         probeCount: 33,
         probeP50Ms: 84,
@@ -597,6 +600,8 @@ describe('buildReport: the report around the results', () => {
         'Max event-loop lag: async 4.0 ms, blocking 250.0 ms, pooled 7.0 ms. ' +
         // 396.04 / 118.812 = 3.33
         "For background work, pooled wins: other requests' p99 is 3.33× lower than with blocking. " +
+        "Ranked by /ping p99: 1. async 99.0 ms; 2. pooled 118.8 ms (the wait moves to the pool's queue: task wait p95 92.5 ms); " +
+        '3. blocking 396.0 ms (every request queued behind a job waits: max lag 250.0 ms). ' +
         'Warning: under blocking, 2 probe request(s) failed and 2 request(s) could not be sent on schedule. ' +
         'Warning: under pooled, 0 probe request(s) failed and 1 request(s) could not be sent on schedule.',
     );

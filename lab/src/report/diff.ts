@@ -1,6 +1,7 @@
 import { formatMs, formatPercent, formatRatio } from '../format.js';
 import type { Report, StrategyResult } from '../model.js';
 import { ratio } from '../stats/percentiles.js';
+import { rowName } from './rows.js';
 
 interface Row {
   label: string;
@@ -47,13 +48,12 @@ export function renderDiff(before: Report, after: Report): string {
     before.config.workloadMs === after.config.workloadMs;
   if (!sameLoad)
     lines.push('', '> The two runs used different load or workload settings: compare with care.');
-  const strategies = [
-    ...new Set([...before.strategies, ...after.strategies].map((result) => result.strategy)),
-  ];
-  for (const strategy of strategies) {
-    const a = before.strategies.find((result) => result.strategy === strategy);
-    const b = after.strategies.find((result) => result.strategy === strategy);
-    lines.push('', `## ${strategy}`, '');
+  // Rows match by name: the strategy, with target, workload and tracing where a run varies them.
+  const rows = [...new Set([...before.strategies, ...after.strategies].map(rowName))];
+  for (const name of rows) {
+    const a = before.strategies.find((result) => rowName(result) === name);
+    const b = after.strategies.find((result) => rowName(result) === name);
+    lines.push('', `## ${name}`, '');
     if (!a || !b) {
       lines.push(`Only in ${a ? 'the before' : 'the after'} run.`);
       continue;

@@ -37,7 +37,9 @@ describe('writeVerdict', () => {
         'blocking raised it to 640.0 ms (206×); pooled kept it at 3.4 ms (1.10×). ' +
         'Max event-loop lag: async 2.5 ms, blocking 655.2 ms, pooled 4.0 ms. ' +
         // 640 / 3.4 = 188.2
-        "For background work, pooled wins: other requests' p99 is 188× lower than with blocking.",
+        "For background work, pooled wins: other requests' p99 is 188× lower than with blocking. " +
+        'Ranked by /ping p99: 1. async 3.1 ms; 2. pooled 3.4 ms; ' +
+        '3. blocking 640.0 ms (every request queued behind a job waits: max lag 655.2 ms).',
     );
   });
 
@@ -74,7 +76,9 @@ describe('writeVerdict', () => {
     expect(text).toBe(
       'No async baseline in this run; /ping p99: blocking 640.0 ms, pooled 3.4 ms. ' +
         'Max event-loop lag: blocking 655.2 ms, pooled 4.0 ms. ' +
-        "For background work, pooled wins: other requests' p99 is 188× lower than with blocking.",
+        "For background work, pooled wins: other requests' p99 is 188× lower than with blocking. " +
+        'Ranked by /ping p99: 1. pooled 3.4 ms; ' +
+        '2. blocking 640.0 ms (every request queued behind a job waits: max lag 655.2 ms).',
     );
     expect(text).not.toMatch(/raised|kept/);
   });
@@ -122,5 +126,58 @@ describe('writeVerdict', () => {
     const text = writeVerdict([async, blocking, noProbes], 'async');
     expect(text).not.toContain('wins');
     expect(text).toContain('Warning: under pooled, 5 probe request(s) failed');
+  });
+
+  it('ranks N strategies by probe p99 and names each trade-off with its number', () => {
+    const blank = (strategy: Strategy) => blankStrategyResult(strategy);
+    const chunked = {
+      ...result('chunked', { p99: 12, ratio: 12 / 3.1, lagMaxMs: 6.2 }),
+      tasks: { ...blank('chunked').tasks, runP50Ms: 310 },
+      costs: { sliceMaxMs: 5 },
+    };
+    const slowBlocking = { ...blocking, tasks: { ...blocking.tasks, runP50Ms: 205 } };
+    const proc = {
+      ...result('process', { p99: 3.6, ratio: 3.6 / 3.1, lagMaxMs: 4 }),
+      costs: { poolWorkers: 1, poolMemoryMiB: 48.4, memoryPerWorkerMiB: 48.4 },
+    };
+    const queue = {
+      ...result('queue', { p99: 3.9, ratio: 3.9 / 3.1, lagMaxMs: 4 }),
+      costs: { enqueueP50Ms: 0.8, enqueueP99Ms: 2.6 },
+    };
+    const inline = {
+      ...result('inline', { p99: 620, ratio: 200, lagMaxMs: 640 }),
+      trigger: { ...blank('inline').trigger, p50: 402 },
+    };
+    const text = writeVerdict([async, inline, slowBlocking, chunked, pooled, proc, queue], 'async');
+    expect(text).toContain(
+      'Ranked by /ping p99: 1. async 3.1 ms; 2. pooled 3.4 ms; ' +
+        '3. process 3.6 ms (+48 MiB per child process (1 child)); ' +
+        '4. queue 3.9 ms (+2.6 ms to accept (enqueue p99, durably in Redis), survives restarts); ' +
+        '5. chunked 12.0 ms (lag bounded by the slice: max lag 6.2 ms (slices ≤ 5.0 ms), the job 1.51× slower than in one piece (run p50 310.0 ms vs 205.0 ms)); ' +
+        '6. inline 620.0 ms (the caller waits for the job: trigger p50 402.0 ms); ' +
+        '7. blocking 640.0 ms (every request queued behind a job waits: max lag 655.2 ms).',
+    );
+  });
+
+  it('writes one paragraph per group when rows differ in target, workload or tracing', () => {
+    const inGroup = (r: StrategyResult, workload: 'cpu' | 'sleep') => ({
+      ...r,
+      target: 'node' as const,
+      workload,
+      instrumentation: 'on' as const,
+    });
+    const text = writeVerdict(
+      [
+        inGroup(async, 'cpu'),
+        inGroup(pooled, 'cpu'),
+        inGroup(async, 'sleep'),
+        inGroup(blocking, 'sleep'),
+      ],
+      'async',
+    );
+    const paragraphs = text.split('\n\n');
+    expect(paragraphs).toHaveLength(2);
+    expect(paragraphs[0]).toMatch(/^\[node, cpu, tracing on\] With async as the baseline/);
+    expect(paragraphs[1]).toMatch(/^\[node, sleep, tracing on\] .*blocking raised it to 640\.0 ms/);
   });
 });

@@ -1,6 +1,6 @@
 import type { DataZoomComponentOption, XAXisComponentOption } from 'echarts';
 import { isFiniteNumber } from '../../format.js';
-import type { Report, SeriesPoint, Strategy } from '../../model.js';
+import type { Report, SeriesPoint } from '../../model.js';
 import { formatter } from './spec.js';
 import { MUTED_COLOR } from './theme.js';
 
@@ -23,8 +23,9 @@ export function timeAxisMax(report: Report): number {
   return Math.max(report.config.durationS, Math.ceil(last));
 }
 
-export function pointsOf(report: Report, strategy: Strategy): SeriesPoint[] {
-  return report.series.filter((p) => p.strategy === strategy).sort((a, b) => a.t - b.t);
+/** The points of one row (older reports: of one strategy), in time order. */
+export function pointsOf(report: Report, row: string): SeriesPoint[] {
+  return report.series.filter((p) => (p.row ?? p.strategy) === row).sort((a, b) => a.t - b.t);
 }
 
 /** [t, value] pairs; null stays null, which ECharts draws as a gap. */

@@ -1,5 +1,6 @@
 import type { LineSeriesOption } from 'echarts';
 import type { Report } from '../../model.js';
+import { rowName } from '../../report/rows.js';
 import { pairs, pointsOf, timeAxis, timeZoom, verticalName } from './axes.js';
 import { strategyPalette } from './palette.js';
 import { type ChartSpec, formatter } from './spec.js';
@@ -8,7 +9,7 @@ import { baseOption, MUTED_COLOR, TIMELINE_GROUP } from './theme.js';
 /** Queue depth and tasks in flight of every strategy, on the shared time axis. */
 export function queueChart(report: Report, xMax: number): ChartSpec {
   const series: LineSeriesOption[] = report.strategies.flatMap((result) => {
-    const points = pointsOf(report, result.strategy);
+    const points = pointsOf(report, rowName(result));
     const color = strategyPalette(result.strategy).main;
     const common: LineSeriesOption = {
       type: 'line',
@@ -21,13 +22,13 @@ export function queueChart(report: Report, xMax: number): ChartSpec {
     return [
       {
         ...common,
-        name: `${result.strategy} queue depth`,
+        name: `${rowName(result)} queue depth`,
         data: pairs(points, (p) => p.queueDepth),
         lineStyle: { width: 2 },
       },
       {
         ...common,
-        name: `${result.strategy} in flight`,
+        name: `${rowName(result)} in flight`,
         data: pairs(points, (p) => p.inFlight),
         lineStyle: { width: 1.5, type: 'dashed' },
       },

@@ -1,6 +1,7 @@
 import type { LineSeriesOption } from 'echarts';
 import { formatMsUnit, formatPercent, formatRatio, isFiniteNumber } from '../../format.js';
 import type { Report, SeriesPoint, StrategyResult } from '../../model.js';
+import { rowName } from '../../report/rows.js';
 import { pairs, pointsOf, timeAxis, timeZoom, verticalName } from './axes.js';
 import { strategyPalette } from './palette.js';
 import { type ChartSpec, formatter } from './spec.js';
@@ -13,8 +14,9 @@ export function timelineChartId(strategy: string): string {
 /** One strategy over time: client-side probe percentiles against the event loop's max lag and utilization. */
 export function timelineChart(report: Report, result: StrategyResult, xMax: number): ChartSpec {
   const strategy = result.strategy;
+  const row = rowName(result);
   const palette = strategyPalette(strategy);
-  const points = pointsOf(report, strategy);
+  const points = pointsOf(report, row);
   const showSymbol = points.length <= 60;
   const line = (
     name: string,
@@ -44,13 +46,13 @@ export function timelineChart(report: Report, result: StrategyResult, xMax: numb
     `utilization ${formatPercent(result.eventLoop.utilization)} %`;
 
   return {
-    id: timelineChartId(strategy),
+    id: timelineChartId(row),
     kind: 'timeline',
     strategy,
     group: TIMELINE_GROUP,
     heightPx: 340,
     option: {
-      ...baseOption(`${strategy}: /ping latency vs event-loop lag, per second`, subtext),
+      ...baseOption(`${row}: /ping latency vs event-loop lag, per second`, subtext),
       legend: { top: 50, left: 8, itemWidth: 18, itemHeight: 10 },
       grid: { left: 64, right: 60, top: 84, bottom: 74 },
       tooltip: { trigger: 'axis' },

@@ -1,4 +1,10 @@
-import type { MetricsSample, RawStrategyRun, SeriesPoint, StrategyResult } from '../../model.js';
+import type {
+  MetricsSample,
+  RawStrategyRun,
+  SeriesPoint,
+  StrategyCosts,
+  StrategyResult,
+} from '../../model.js';
 import { triggerOutcome } from '../../report/rules/trigger-acceptance.js';
 import { type LagReading, windowMax } from '../../report/rules/window-max.js';
 import { bucketIncrease, highestBucketBound, quantileFromBuckets } from '../../stats/histogram.js';
@@ -87,6 +93,36 @@ function tasksOf(samples: MetricsSample[]): StrategyResult['tasks'] {
   };
 }
 
+const MIB = 2 ** 20;
+
+/**
+ * What the strategy costs besides the loop, where its metrics say: the app's and the pool
+ * children's memory at the end of the phase, the enqueue time, the slices that ran.
+ */
+function costsOf(samples: MetricsSample[]): Pick<StrategyResult, 'costs'> {
+  const first = samples[0];
+  const last = samples.at(-1);
+  if (!first || !last || first === last) return {};
+  const costs: StrategyCosts = {};
+  if (last.appMemoryBytes !== undefined) costs.appMemoryMiB = last.appMemoryBytes / MIB;
+  if (last.poolWorkers !== undefined) costs.poolWorkers = last.poolWorkers;
+  if (last.poolMemoryBytes !== undefined) {
+    costs.poolMemoryMiB = last.poolMemoryBytes / MIB;
+    if (last.poolWorkers) costs.memoryPerWorkerMiB = last.poolMemoryBytes / MIB / last.poolWorkers;
+  }
+  if (first.enqueueBuckets && last.enqueueBuckets) {
+    costs.enqueueP50Ms = quantileFromBuckets(first.enqueueBuckets, last.enqueueBuckets, 0.5) * 1000;
+    costs.enqueueP99Ms =
+      quantileFromBuckets(first.enqueueBuckets, last.enqueueBuckets, 0.99) * 1000;
+  }
+  if (first.sliceBuckets && last.sliceBuckets) {
+    const increase = bucketIncrease(first.sliceBuckets, last.sliceBuckets);
+    costs.slices = increase.at(-1)?.[1] ?? 0;
+    costs.sliceMaxMs = highestBucketBound(increase, 1e-6) * 1000;
+  }
+  return Object.keys(costs).length > 0 ? { costs } : {};
+}
+
 /** Everything about one strategy except the ratios, which need the baseline. */
 export function summarizeRun(run: RawStrategyRun): Omit<StrategyResult, 'ratios'> {
   const probes = run.requests.filter((record) => record.role === 'probe');
@@ -99,6 +135,9 @@ export function summarizeRun(run: RawStrategyRun): Omit<StrategyResult, 'ratios'
   const rejected = outcomes.filter((outcome) => outcome === 'rejected').length;
   return {
     strategy: run.strategy,
+    ...(run.target ? { target: run.target } : {}),
+    ...(run.workload ? { workload: run.workload } : {}),
+    ...(run.instrumentation ? { instrumentation: run.instrumentation } : {}),
     probe: {
       ...probeLatency,
       throughputRps: run.elapsedMs > 0 ? okProbes / (run.elapsedMs / 1000) : Number.NaN,
@@ -120,6 +159,7 @@ export function summarizeRun(run: RawStrategyRun): Omit<StrategyResult, 'ratios'
     probeServer: probeServerOf(run.samples),
     eventLoop: eventLoopOf(run.samples),
     tasks: tasksOf(run.samples),
+    ...costsOf(run.samples),
   };
 }
 

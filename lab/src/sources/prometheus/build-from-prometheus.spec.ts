@@ -178,15 +178,15 @@ describe('buildFromPrometheus', () => {
   });
 
   it('has a point per second of the phase', () => {
-    expect(parts.series.map((p) => p.t)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    const fifth = parts.series[4];
+    expect(parts.series.flat().map((p) => p.t)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const fifth = parts.series.flat()[4];
     expect(fifth).toMatchObject({ strategy: 'blocking', probeCount: 10, queueDepth: 1 });
     expect(fifth?.probeP50Ms).toBeCloseTo(150, 9);
     expect(fifth?.utilization).toBeCloseTo(0.4, 9);
     expect(fifth?.lagMaxMs).toBeCloseTo(200, 9);
     // At t = 104 the gauge still says 500 ms (the previous stall); the histogram of that second
     // caps it at its 300 ms bucket.
-    expect(parts.series[3]?.lagMaxMs).toBeCloseTo(300, 9);
+    expect(parts.series.flat()[3]?.lagMaxMs).toBeCloseTo(300, 9);
   });
 
   it('falls back to an upper bound when the phase is shorter than the gauge’s window', () => {
@@ -228,7 +228,7 @@ describe('buildFromPrometheus', () => {
     });
     expect(both.parts.config.strategies).toEqual(['blocking', 'pooled']);
     expect(both.parts.config.durationS).toBe(10);
-    expect(both.parts.series.filter((p) => p.strategy === 'pooled')).toHaveLength(10);
+    expect(both.parts.series.flat().filter((p) => p.strategy === 'pooled')).toHaveLength(10);
   });
 
   it('feeds the same report assembly as a local run, marked as from Prometheus', () => {

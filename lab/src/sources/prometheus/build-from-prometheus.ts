@@ -444,7 +444,7 @@ export function buildFromPrometheus(input: BuildInput): BuildOutput {
     }),
   );
   const config = configOf(input, notes);
-  const series = input.run.phases.flatMap((phase) =>
+  const series = input.run.phases.map((phase) =>
     seriesOf(input.client, input.app, phase, config.durationS, input.eventLoopWindowS),
   );
   const runEnd = input.run.phases.at(-1)?.end ?? Date.now() / 1000;
