@@ -1,3 +1,4 @@
+import { strategiesOf } from '@looplab/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, startApp } from './support/app-process.js';
 import { getJson, postRaw, scrape } from './support/http.js';
@@ -162,11 +163,12 @@ describe('bad input gets a clear 4xx, never a 500, and loses nothing', () => {
     expect(await app.stop()).toBe(0);
   });
 
-  for (const strategy of ['blocking', 'pooled'] as const) {
+  // Every strategy that takes a task body (the queue's too: the body is checked before Redis).
+  for (const { route } of strategiesOf('node').filter((s) => s.method === 'POST')) {
     for (const bad of badBodies) {
-      it(`POST /background/${strategy} with ${bad.name} → ${bad.status} naming "${bad.field}"`, async () => {
+      it(`POST ${route} with ${bad.name} → ${bad.status} naming "${bad.field}"`, async () => {
         const { status, body } = await postRaw<ErrorBody>(
-          `${app.url}/background/${strategy}`,
+          `${app.url}${route}`,
           bad.raw,
           bad.contentType,
         );
@@ -181,14 +183,20 @@ describe('bad input gets a clear 4xx, never a 500, and loses nothing', () => {
     }
   }
 
-  it('crash faults are refused for the blocking strategy (they would kill the server)', async () => {
-    const { status, body } = await postRaw<ErrorBody>(
-      `${app.url}/background/blocking`,
-      '{"workload":"cpu","ms":5,"fault":"crash"}',
-    );
-    expect(status).toBe(400);
-    expect(body.issues?.[0]?.field).toBe('fault');
-  });
+  for (const name of ['inline', 'blocking', 'chunked'] as const) {
+    it(`crash faults are refused for the ${name} strategy (they would kill the server)`, async () => {
+      const route = strategiesOf('node').find((s) => s.name === name)?.route;
+      const { status, body } = await postRaw<ErrorBody>(
+        `${app.url}${route}`,
+        '{"workload":"cpu","ms":5,"fault":"crash"}',
+      );
+      expect(status).toBe(400);
+      expect(body.issues?.[0]).toMatchObject({
+        field: 'fault',
+        rule: expect.stringMatching(/not supported by the/),
+      });
+    });
+  }
 
   for (const [query, rule] of [
     ['ms=abc', /must be a number/],

@@ -1,3 +1,4 @@
+import { strategiesOf } from '@looplab/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, startApp } from './support/app-process.js';
 import {
@@ -48,15 +49,17 @@ describe('endpoints (real app, real HTTP)', () => {
     expect(body.ms).toBe(0);
   });
 
-  for (const strategy of ['blocking', 'pooled'] as const) {
+  // Every strategy that answers 202 and needs no service besides the app.
+  const background = strategiesOf('node').filter((s) => s.status === 202 && s.needs.length === 0);
+  for (const { name: strategy, route } of background) {
     for (const body of [
       { workload: 'cpu', ms: 30 },
       { workload: 'sleep', ms: 30 },
       { workload: 'hash', iterations: 3 },
     ]) {
-      it(`POST /background/${strategy} ${JSON.stringify(body)} → 202, then the task completes`, async () => {
+      it(`POST ${route} ${JSON.stringify(body)} → 202, then the task completes`, async () => {
         const accepted = await postJson<{ id: string; strategy: string; status_url: string }>(
-          `${app.url}/background/${strategy}`,
+          `${app.url}${route}`,
           body,
         );
         expect(accepted.status).toBe(202);
@@ -80,6 +83,43 @@ describe('endpoints (real app, real HTTP)', () => {
     }
   }
 
+  it('POST /inline runs the task inside the request and answers 200 with the finished task', async () => {
+    const started = performance.now();
+    const { status, body } = await postJson<TaskView & { result: { iterations: number } }>(
+      `${app.url}/inline`,
+      { workload: 'sleep', ms: 150 },
+    );
+    expect(status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(149);
+    expect(body).toMatchObject({
+      strategy: 'inline',
+      status: 'done',
+      workload: { workload: 'sleep', ms: 150 },
+    });
+    expect(body.run_ms).toBeGreaterThanOrEqual(149);
+    expect(body.result.iterations).toBe(1);
+    expect((await getJson<TaskView>(`${app.url}/tasks/${body.id}`)).body.status).toBe('done');
+  });
+
+  it('a chunked task by iterations does the same work as a blocking one', async () => {
+    const body = { workload: 'cpu', iterations: 300 };
+    const results: unknown[] = [];
+    for (const route of ['/background/blocking', '/background/chunked']) {
+      const accepted = await postJson<{ id: string }>(`${app.url}${route}`, body);
+      expect(accepted.status).toBe(202);
+      expect((await waitForTask(app.url, accepted.body.id)).status).toBe('done');
+      const task = await getJson<{ result: { iterations: number; checksum: number } }>(
+        `${app.url}/tasks/${accepted.body.id}`,
+      );
+      results.push({
+        iterations: task.body.result.iterations,
+        checksum: task.body.result.checksum,
+      });
+    }
+    expect(results[0]).toMatchObject({ iterations: 300 });
+    expect(results[1]).toEqual(results[0]);
+  });
+
   it('the blocking task runs only after its 202 has been sent', async () => {
     const started = performance.now();
     const accepted = await postJson<{ id: string }>(`${app.url}/background/blocking`, {
@@ -98,6 +138,24 @@ describe('endpoints (real app, real HTTP)', () => {
     expect(status).toBe(404);
     expect(body).toMatchObject({ statusCode: 404, error: 'Not Found' });
     expect((await getJson(`${app.url}/tasks/not-a-uuid`)).status).toBe(404);
+  });
+
+  it.each([
+    ['DELETE', '/ping', 'GET, HEAD'],
+    ['GET', '/background/pooled', 'POST'],
+    ['PUT', '/inline', 'POST'],
+    ['POST', '/tasks/00000000-0000-0000-0000-000000000000', 'GET, HEAD'],
+  ])('%s %s → 405 with Allow: %s', async (method, path, allow) => {
+    const response = await fetch(`${app.url}${path}`, { method });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe(allow);
+    expect(await response.json()).toMatchObject({ statusCode: 405, error: 'Method Not Allowed' });
+  });
+
+  it('an undeclared path is still a 404', async () => {
+    const response = await fetch(`${app.url}/nope`, { method: 'DELETE' });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('allow')).toBeNull();
   });
 
   it('GET /healthz and /readyz are 200 while serving', async () => {
@@ -146,7 +204,10 @@ describe('endpoints (real app, real HTTP)', () => {
   });
 
   it('GET /metrics with an OpenMetrics Accept header carries trace exemplars, and Prometheus text stays intact', async () => {
-    await getJson(`${app.url}/ping`);
+    // Exemplars come from sampled requests only; a sampled parent makes this one sampled.
+    await fetch(`${app.url}/ping`, {
+      headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+    });
     const response = await fetch(`${app.url}/metrics`, {
       headers: { accept: 'application/openmetrics-text; version=1.0.0' },
     });
@@ -168,14 +229,50 @@ describe('endpoints (real app, real HTTP)', () => {
     const { body } = await getJson<{ paths: Record<string, unknown> }>(`${app.url}/docs-json`);
     for (const path of [
       '/ping',
-      '/async',
-      '/background/blocking',
-      '/background/pooled',
+      ...strategiesOf('node').map((strategy) => strategy.route),
       '/tasks/{id}',
       '/healthz',
       '/readyz',
     ]) {
       expect(Object.keys(body.paths)).toContain(path);
+    }
+  });
+
+  it('links every 202 to GET /tasks/{id} and describes the error body on every 4xx/5xx', async () => {
+    interface Operation {
+      operationId: string;
+      responses: Record<
+        string,
+        {
+          links?: Record<string, { operationId: string; parameters: Record<string, string> }>;
+          content?: { 'application/json': { schema: unknown } };
+        }
+      >;
+    }
+    const { body } = await getJson<{ paths: Record<string, Record<string, Operation>> }>(
+      `${app.url}/docs-json`,
+    );
+    expect(body.paths['/tasks/{id}']?.get?.operationId).toBe('getTask');
+    for (const strategy of strategiesOf('node')) {
+      const operation = body.paths[strategy.route]?.[strategy.method.toLowerCase()];
+      expect(operation, strategy.name).toBeDefined();
+      const success = operation?.responses[String(strategy.status)];
+      expect(success, strategy.name).toBeDefined();
+      if (strategy.status === 202) {
+        expect(Object.values(success?.links ?? {})).toEqual([
+          expect.objectContaining({
+            operationId: 'getTask',
+            parameters: { id: '$response.body#/id' },
+          }),
+        ]);
+      }
+      for (const [status, response] of Object.entries(operation?.responses ?? {})) {
+        if (Number(status) >= 400) {
+          expect(response.content?.['application/json'].schema).toEqual({
+            $ref: '#/components/schemas/ErrorBody',
+          });
+        }
+      }
     }
   });
 });

@@ -24,57 +24,66 @@ describe('a full queue says so: 503 + Retry-After, and the task is recorded as r
     app = undefined;
   });
 
-  it('pooled: one running + a full queue → the next task is rejected, none are dropped', async () => {
-    app = await startApp({
-      LOOPLAB_POOL_SIZE: '1',
-      LOOPLAB_POOL_QUEUE_LIMIT: '2',
-      LOOPLAB_RETRY_AFTER_SECONDS: '3',
-    });
-    const running = await postJson<{ id: string }>(`${app.url}/background/pooled`, {
-      workload: 'sleep',
-      ms: 1500,
-    });
-    expect(running.status).toBe(202);
-    await expect
-      .poll(
-        async () => (await getJson<TaskView>(`${app?.url}/tasks/${running.body.id}`)).body.status,
-      )
-      .toBe('running');
-    const queued = [
-      await postJson<{ id: string }>(`${app.url}/background/pooled`, { workload: 'sleep', ms: 10 }),
-      await postJson<{ id: string }>(`${app.url}/background/pooled`, { workload: 'sleep', ms: 10 }),
-    ];
-    expect(queued.map((response) => response.status)).toEqual([202, 202]);
-    expect((await getJson<TaskView>(`${app.url}/tasks/${queued[0]?.body.id}`)).body.status).toBe(
-      'queued',
-    );
+  it.each(['pooled', 'process'])(
+    '%s: one running + a full queue → the next task is rejected, none are dropped',
+    async (strategy) => {
+      app = await startApp({
+        LOOPLAB_POOL_SIZE: '1',
+        LOOPLAB_POOL_QUEUE_LIMIT: '2',
+        LOOPLAB_RETRY_AFTER_SECONDS: '3',
+      });
+      const running = await postJson<{ id: string }>(`${app.url}/background/${strategy}`, {
+        workload: 'sleep',
+        ms: 1500,
+      });
+      expect(running.status).toBe(202);
+      await expect
+        .poll(
+          async () => (await getJson<TaskView>(`${app?.url}/tasks/${running.body.id}`)).body.status,
+          // A loaded 2-core box can take seconds to start the pool's first worker.
+          { timeout: 10_000 },
+        )
+        .toBe('running');
+      const queued = [
+        await postJson<{ id: string }>(`${app.url}/background/${strategy}`, {
+          workload: 'sleep',
+          ms: 10,
+        }),
+        await postJson<{ id: string }>(`${app.url}/background/${strategy}`, {
+          workload: 'sleep',
+          ms: 10,
+        }),
+      ];
+      expect(queued.map((response) => response.status)).toEqual([202, 202]);
+      expect((await getJson<TaskView>(`${app.url}/tasks/${queued[0]?.body.id}`)).body.status).toBe(
+        'queued',
+      );
 
-    const rejected = await postJson<Rejection>(`${app.url}/background/pooled`, {
-      workload: 'sleep',
-      ms: 10,
-    });
-    expect(rejected.status).toBe(503);
-    expect(rejected.headers.get('retry-after')).toBe('3');
-    expect(rejected.body.message).toMatch(/queue is full/);
-    const rejectedTask = (await getJson<TaskView>(`${app.url}${rejected.body.status_url}`)).body;
-    expect(rejectedTask.status).toBe('rejected');
-    expect(rejectedTask.error).toBe('queue_full');
+      const rejected = await postJson<Rejection>(`${app.url}/background/${strategy}`, {
+        workload: 'sleep',
+        ms: 10,
+      });
+      expect(rejected.status).toBe(503);
+      expect(rejected.headers.get('retry-after')).toBe('3');
+      expect(rejected.body.message).toMatch(/queue is full/);
+      const rejectedTask = (await getJson<TaskView>(`${app.url}${rejected.body.status_url}`)).body;
+      expect(rejectedTask.status).toBe('rejected');
+      expect(rejectedTask.error).toBe('queue_full');
 
-    const depth = await scrape(app.url);
-    expect(sampleValue(depth, 'looplab_task_queue_depth', { strategy: 'pooled' })).toBe(2);
-    expect(sampleValue(depth, 'looplab_tasks_in_flight', { strategy: 'pooled' })).toBe(1);
+      const depth = await scrape(app.url);
+      expect(sampleValue(depth, 'looplab_task_queue_depth', { strategy })).toBe(2);
+      expect(sampleValue(depth, 'looplab_tasks_in_flight', { strategy })).toBe(1);
 
-    for (const task of [running, ...queued]) {
-      expect((await waitForTask(app.url, task.body.id)).status).toBe('done');
-    }
-    const metrics = await scrape(app.url);
-    expect(
-      sampleValue(metrics, 'looplab_tasks_total', { strategy: 'pooled', outcome: 'done' }),
-    ).toBe(3);
-    expect(
-      sampleValue(metrics, 'looplab_tasks_total', { strategy: 'pooled', outcome: 'rejected' }),
-    ).toBe(1);
-  });
+      for (const task of [running, ...queued]) {
+        expect((await waitForTask(app.url, task.body.id)).status).toBe('done');
+      }
+      const metrics = await scrape(app.url);
+      expect(sampleValue(metrics, 'looplab_tasks_total', { strategy, outcome: 'done' })).toBe(3);
+      expect(sampleValue(metrics, 'looplab_tasks_total', { strategy, outcome: 'rejected' })).toBe(
+        1,
+      );
+    },
+  );
 
   it('blocking: a burst read in one loop turn overflows the queue; the rest are rejected, not dropped', async () => {
     app = await startApp({ LOOPLAB_BLOCKING_QUEUE_LIMIT: '2', LOOPLAB_RETRY_AFTER_SECONDS: '2' });
@@ -148,5 +157,42 @@ describe('failures are recorded, and a crashed worker is replaced', () => {
         (line) => line.msg === 'task failed' && line.error === 'injected fault: the workload threw',
       ),
     ).toBe(true);
+  });
+
+  it('a crashed child process fails only its task, is replaced, and the new child does real work', async () => {
+    app = await startApp({ LOOPLAB_FAULT_INJECTION: 'on', LOOPLAB_POOL_SIZE: '1' });
+    const before = await scrape(app.url);
+    const rssBefore = sampleValue(before, 'looplab_pool_worker_resident_memory_bytes', {
+      strategy: 'process',
+    });
+    expect(rssBefore).toBeGreaterThan(10 * 1024 * 1024);
+
+    const crash = await postJson<{ id: string }>(`${app.url}/background/process`, {
+      workload: 'cpu',
+      ms: 5,
+      fault: 'crash',
+    });
+    expect(crash.status).toBe(202);
+    const crashed = await waitForTask(app.url, crash.body.id);
+    expect(crashed.status).toBe('failed');
+    expect(crashed.error).toMatch(/child process \d+ exited with code: 70/);
+
+    const after = await postJson<{ id: string }>(`${app.url}/background/process`, {
+      workload: 'hash',
+      iterations: 2,
+    });
+    expect((await waitForTask(app.url, after.body.id)).status).toBe('done');
+    const metrics = await scrape(app.url);
+    expect(sampleValue(metrics, 'looplab_pool_worker_exits_total', { strategy: 'process' })).toBe(
+      1,
+    );
+    expect(sampleValue(metrics, 'looplab_pool_workers', { strategy: 'process' })).toBe(1);
+    expect(
+      sampleValue(metrics, 'looplab_pool_worker_resident_memory_bytes', { strategy: 'process' }),
+    ).toBeGreaterThan(10 * 1024 * 1024);
+    expect(
+      sampleValue(metrics, 'looplab_tasks_total', { strategy: 'process', outcome: 'failed' }),
+    ).toBe(1);
+    expect((await getJson(`${app.url}/ping`)).status).toBe(200);
   });
 });

@@ -2,7 +2,7 @@ import { pbkdf2Sync } from 'node:crypto';
 import { MAX_ITERATIONS, WORKLOAD_KINDS, WORKLOAD_MS, type WorkloadKind } from '@looplab/contract';
 import { describe, expect, it } from 'vitest';
 import { ITERATION_MEANING } from './iteration-meaning.js';
-import { runWorkload } from './workloads.js';
+import { runWorkload, startWorkload } from './workloads.js';
 
 const MAX_WORKLOAD_MS = WORKLOAD_MS.max;
 
@@ -114,5 +114,67 @@ describe('runWorkload in iterations mode', () => {
     expect(result.checksum).toBe(10);
     expect(result.elapsedMs).toBeGreaterThanOrEqual(9);
     expect(result.elapsedMs).toBeLessThan(500);
+  });
+});
+
+describe('startWorkload: slicing never changes the total work', () => {
+  function sliced(spec: Parameters<typeof startWorkload>[0], sliceMs: number) {
+    const run = startWorkload(spec);
+    let slices = 0;
+    let longest = 0;
+    for (;;) {
+      const started = performance.now();
+      const finished = run.runSlice(sliceMs);
+      longest = Math.max(longest, performance.now() - started);
+      slices++;
+      if (finished) return { result: run.result(), slices, longest };
+      if (slices > 100_000) throw new Error('never finished');
+    }
+  }
+
+  it.each([
+    ['cpu', 400],
+    ['hash', 20],
+    ['sleep', 12],
+  ] as const)(
+    '%s by iterations: same count and checksum as in one piece',
+    (workload, iterations) => {
+      const whole = runWorkload({ workload, iterations });
+      const { result, slices } = sliced({ workload, iterations }, 2);
+      expect(result.iterations).toBe(iterations);
+      expect(result.checksum).toBe(whole.checksum);
+      expect(slices).toBeGreaterThan(1);
+    },
+  );
+
+  it.each(['cpu', 'hash'] as const)(
+    '%s by ms: works for the budget, in many slices',
+    (workload) => {
+      const { result, slices } = sliced({ workload, ms: 40 }, 5);
+      expect(result.elapsedMs).toBeGreaterThanOrEqual(40);
+      expect(result.elapsedMs).toBeLessThan(400);
+      expect(slices).toBeGreaterThanOrEqual(4);
+    },
+  );
+
+  it('sleep by ms: the budget is slept in slices of at most the slice length', () => {
+    const { result, slices, longest } = sliced({ workload: 'sleep', ms: 30 }, 5);
+    expect(result).toMatchObject({ workload: 'sleep', iterations: 1, checksum: 30 });
+    expect(slices).toBe(6);
+    expect(result.elapsedMs).toBeGreaterThanOrEqual(29);
+    // Atomics.wait can overshoot on a busy box, but not by a whole budget.
+    expect(longest).toBeLessThan(30);
+  });
+
+  it('a zero budget is finished before it starts', () => {
+    const run = startWorkload({ workload: 'cpu', ms: 0 });
+    expect(run.runSlice(5)).toBe(true);
+    expect(run.result()).toMatchObject({ iterations: 0, checksum: 0 });
+  });
+
+  it('always makes progress, even with a slice shorter than one iteration', () => {
+    const run = startWorkload({ workload: 'hash', iterations: 3 });
+    expect(run.runSlice(0)).toBe(false);
+    expect(run.result().iterations).toBe(1);
   });
 });

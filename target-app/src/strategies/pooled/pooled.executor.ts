@@ -42,6 +42,8 @@ export class PooledExecutor implements TaskExecutor, PoolProbe {
       maxQueue: options.queueLimit,
       concurrentTasksPerWorker: 1,
       idleTimeout: Number.POSITIVE_INFINITY,
+      // Threads run the workload only: no --import of the app's telemetry in each of them.
+      execArgv: [],
     });
     this.pool.on('error', (error: Error) => options.onPoolError?.(error));
     this.pool.on('workerDestroy', () => options.onWorkerExit?.());

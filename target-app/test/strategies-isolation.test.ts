@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppProcess, startApp } from './support/app-process.js';
+import { type ProbeStats, postJson, probe, sampleValue, scrape } from './support/http.js';
+
+/** Long enough that a job stands out of a loaded box's own stalls (tens of ms here). */
+const WORKLOAD_MS = 400;
+const TRIGGER_EVERY_MS = 600;
+const PROBE_FOR_MS = 3000;
+const SLICE_MS = 5;
+/** The lag window is shorter than a phase, so a reading at a phase's end covers that phase only. */
+const LAG_WINDOW_S = 2;
+
+type Strategy = 'inline' | 'chunked' | 'process';
+const ROUTE: Record<Strategy, string> = {
+  inline: '/inline',
+  chunked: '/background/chunked',
+  process: '/background/process',
+};
+
+interface Phase {
+  probe: ProbeStats;
+  /** nodejs_eventloop_delay_window_max_seconds at the end of the phase, in ms. */
+  lagMaxMs: number;
+}
+
+async function lagMaxMs(app: AppProcess): Promise<number> {
+  const exposition = await scrape(app.url);
+  return (
+    (sampleValue(exposition, 'nodejs_eventloop_delay_window_max_seconds') ?? Number.NaN) * 1000
+  );
+}
+
+/** Fires one task every TRIGGER_EVERY_MS while the probe runs, then reads the lag window. */
+async function phase(app: AppProcess, strategy: Strategy | null): Promise<Phase> {
+  let stop = false;
+  const triggers = (async () => {
+    while (!stop && strategy) {
+      const response = await postJson(`${app.url}${ROUTE[strategy]}`, {
+        workload: 'cpu',
+        ms: WORKLOAD_MS,
+      });
+      expect(response.status).toBe(strategy === 'inline' ? 200 : 202);
+      await new Promise((resolve) => setTimeout(resolve, TRIGGER_EVERY_MS));
+    }
+  })();
+  try {
+    const stats = await probe(app.url, PROBE_FOR_MS);
+    return { probe: stats, lagMaxMs: await lagMaxMs(app) };
+  } finally {
+    stop = true;
+    await triggers;
+  }
+}
+
+/** Lets background work finish and the lag window forget it. */
+async function settle(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, WORKLOAD_MS * 3 + LAG_WINDOW_S * 1000));
+}
+
+/**
+ * The new strategies, by direction, with margins for a noisy shared 2-core box: inline makes
+ * everyone wait about a job, chunked bounds the loop's lag near one slice, and a child-process
+ * pool keeps the probe near the baseline.
+ */
+describe('isolation of the inline, chunked and process strategies', () => {
+  let app: AppProcess;
+  const results: Record<string, Phase> = {};
+  let slices = { count: 0, sumMs: 0 };
+  let childRssBytes = 0;
+
+  beforeAll(async () => {
+    app = await startApp({
+      LOOPLAB_POOL_SIZE: '1',
+      LOOPLAB_CHUNK_MS: String(SLICE_MS),
+      LOOPLAB_EVENT_LOOP_WINDOW_S: String(LAG_WINDOW_S),
+    });
+    // Warm up the JIT on every path and the connection pool.
+    for (const strategy of Object.keys(ROUTE) as Strategy[]) {
+      await postJson(`${app.url}${ROUTE[strategy]}`, { workload: 'cpu', ms: 20 });
+    }
+    await probe(app.url, 1500);
+    await settle();
+    results.baseline = await phase(app, null);
+    results.process = await phase(app, 'process');
+    await settle();
+    results.chunked = await phase(app, 'chunked');
+    await settle();
+    results.inline = await phase(app, 'inline');
+    const exposition = await scrape(app.url);
+    slices = {
+      count:
+        sampleValue(exposition, 'looplab_task_slice_seconds_count', { strategy: 'chunked' }) ?? 0,
+      sumMs:
+        (sampleValue(exposition, 'looplab_task_slice_seconds_sum', { strategy: 'chunked' }) ?? 0) *
+        1000,
+    };
+    childRssBytes =
+      sampleValue(exposition, 'looplab_pool_worker_resident_memory_bytes', {
+        strategy: 'process',
+      }) ?? 0;
+    console.log(
+      'probe latency and lag max (ms):',
+      Object.entries(results)
+        .map(
+          ([name, { probe: stats, lagMaxMs: lag }]) =>
+            `${name} p50=${stats.p50.toFixed(1)} p99=${stats.p99.toFixed(1)} max=${stats.max.toFixed(1)} lagMax=${lag.toFixed(1)} n=${stats.count}`,
+        )
+        .join(' | '),
+      `| chunked slices=${slices.count} mean=${(slices.sumMs / Math.max(1, slices.count)).toFixed(2)} ms`,
+      `| process child RSS=${(childRssBytes / 2 ** 20).toFixed(1)} MiB`,
+    );
+  }, 120_000);
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  it('every probe got an answer', () => {
+    for (const { probe: stats } of Object.values(results)) {
+      expect(stats.errors).toBe(0);
+      expect(stats.count).toBeGreaterThan(50);
+    }
+  });
+
+  it('inline raises the probe p99 to roughly the job length, like blocking', () => {
+    expect(results.inline?.probe.p99).toBeGreaterThan(WORKLOAD_MS * 0.5);
+    expect(results.inline?.probe.max).toBeGreaterThan(WORKLOAD_MS * 0.8);
+    expect(results.inline?.lagMaxMs).toBeGreaterThan(WORKLOAD_MS * 0.8);
+  });
+
+  it('chunked keeps the max event-loop lag near one slice, well below the job length', () => {
+    expect(results.chunked?.lagMaxMs).toBeLessThan(WORKLOAD_MS * 0.5);
+    expect(results.inline?.lagMaxMs).toBeGreaterThan((results.chunked?.lagMaxMs ?? 0) * 2);
+    expect(results.chunked?.probe.p99).toBeLessThan(WORKLOAD_MS * 0.5);
+  });
+
+  it('chunked really slices: many slices, each about LOOPLAB_CHUNK_MS on average', () => {
+    expect(slices.count).toBeGreaterThan(WORKLOAD_MS / SLICE_MS);
+    expect(slices.sumMs / slices.count).toBeLessThan(SLICE_MS * 3);
+  });
+
+  it('process keeps the probe near the baseline', () => {
+    expect(results.process?.probe.p99).toBeLessThan(WORKLOAD_MS * 0.25);
+    expect(results.inline?.probe.p99).toBeGreaterThan((results.process?.probe.p99 ?? 0) * 4);
+  });
+
+  it('reports the memory the child processes cost', () => {
+    expect(childRssBytes).toBeGreaterThan(10 * 2 ** 20);
+  });
+});
