@@ -7,6 +7,8 @@ export interface BenchSettings {
   warmupS: number;
   durationS: number;
   connections: number;
+  /** Fixed arrival rate (req/s) instead of the closed loop; null: closed loop. */
+  ratePerS: number | null;
   quick: boolean;
   /** taskset CPU lists; null when not pinned. */
   pinning: { app: string | null; load: string | null };

@@ -11,6 +11,12 @@ export interface ClosedLoopOptions {
   url: string;
   /** Concurrent connections, each sending its next request as soon as the last one is answered. */
   connections: number;
+  /**
+   * A fixed arrival rate instead of the closed loop (open model, up to 10× as many connections):
+   * every variant then does the same work per second, and CPU per request and p99 compare
+   * like for like even when the machine is too busy for a clean maximum.
+   */
+  ratePerS?: number | undefined;
   durationS: number;
   timeoutS: number;
   /** taskset CPU list for vegeta; null: not pinned. */
@@ -61,18 +67,21 @@ async function run(command: string, args: string[], input?: string): Promise<str
 /**
  * Maximum throughput: vegeta with an unbounded rate and a fixed number of workers, i.e. a
  * closed loop of `connections` keep-alive connections (the bench's question is "how many
- * requests per second can the app answer", not "how late are they at a given rate").
+ * requests per second can the app answer", not "how late are they at a given rate"); or,
+ * with ratePerS, the same work at a fixed rate for every variant.
  */
 export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoadResult> {
   const url = assertLoopbackUrl(options.url);
   const dir = mkdtempSync(join(tmpdir(), 'looplab-bench-'));
   const results = join(dir, 'results.bin');
   try {
+    const rate = options.ratePerS === undefined ? ['-rate=0'] : [`-rate=${options.ratePerS}/1s`];
+    const maxWorkers = options.connections * (options.ratePerS === undefined ? 1 : 10);
     const [command, args] = pinned(options.cpus, options.vegeta, [
       'attack',
-      '-rate=0',
+      ...rate,
       `-workers=${options.connections}`,
-      `-max-workers=${options.connections}`,
+      `-max-workers=${maxWorkers}`,
       `-duration=${options.durationS}s`,
       `-timeout=${options.timeoutS}s`,
       `-output=${results}`,

@@ -5,7 +5,13 @@ import { readBenchRun, writeBenchRun } from './bench-file.js';
 import { renderBenchDiff } from './diff.js';
 import { renderBench } from './render.js';
 import { runBench } from './run-bench.js';
-import { DEFAULT_VARIANTS, QUICK_VARIANTS, VARIANT_NAMES, variantsNamed } from './variants.js';
+import {
+  baselineVariants,
+  DEFAULT_VARIANTS,
+  QUICK_VARIANTS,
+  VARIANT_NAMES,
+  variantsNamed,
+} from './variants.js';
 
 interface BenchFlags {
   variants?: string[];
@@ -13,12 +19,14 @@ interface BenchFlags {
   duration?: number;
   warmup?: number;
   connections: number;
+  rate?: number;
   timeout: number;
   quick: boolean;
   pin: boolean;
   out: string;
   runId?: string;
   diff?: string[];
+  baseline?: string;
 }
 
 /** Full and --quick settings; flags given explicitly win over both. */
@@ -48,11 +56,15 @@ async function bench(repoRoot: string, flags: BenchFlags): Promise<void> {
   const run = await runBench({
     repoRoot,
     runId,
-    variants: variantsNamed(flags.variants ?? preset.variants),
+    variants: [
+      ...variantsNamed(flags.variants ?? preset.variants),
+      ...(flags.baseline === undefined ? [] : baselineVariants(resolve(flags.baseline))),
+    ],
     rounds: flags.rounds ?? preset.rounds,
     durationS: flags.duration ?? preset.duration,
     warmupS: flags.warmup ?? preset.warmup,
     connections: flags.connections,
+    ratePerS: flags.rate,
     timeoutS: flags.timeout,
     pin: flags.pin,
     quick: flags.quick,
@@ -101,6 +113,12 @@ export function registerBenchCommand(program: Command, repoRoot: string): void {
         .argParser(positiveInt('connections', 1000)),
     )
     .addOption(
+      new Option(
+        '--rate <rps>',
+        'a fixed request rate instead of the closed loop: compares CPU per request and p99 like for like on a busy machine',
+      ).argParser(positiveInt('rate', 100_000)),
+    )
+    .addOption(
       new Option('--timeout <seconds>', 'client timeout per request')
         .default(10)
         .argParser(positiveInt('timeout', 600)),
@@ -111,6 +129,10 @@ export function registerBenchCommand(program: Command, repoRoot: string): void {
       new Option('-o, --out <folder>', 'parent folder of the run folder').default('reports/bench'),
     )
     .addOption(new Option('--run-id <id>', 'name of the run folder (default: bench-<timestamp>)'))
+    .option(
+      '--baseline <checkout>',
+      'also run the built target app of another checkout (e.g. an earlier commit), off and default, in the same run',
+    )
     .option(
       '--diff <runs...>',
       'compare two bench runs (folders or bench.json files) instead of running',

@@ -50,6 +50,14 @@ export function renderBench(run: BenchRun): string {
     '',
     ...run.summary.map((summary) => `  ${summary.variant}: ${summary.describe}`),
   ];
+  const beforeOff = run.summary.find((summary) => summary.variant === 'before-off');
+  const beforeDefault = run.summary.find((summary) => summary.variant === 'before-default');
+  if (beforeOff && beforeDefault) {
+    lines.push(
+      '',
+      `baseline checkout: its default at ${formatRatio(beforeDefault.reqPerS / beforeOff.reqPerS)} the throughput and ${formatRatio(beforeDefault.p99Ms / beforeOff.p99Ms)} the p99 of its own off`,
+    );
+  }
   const { shares } = run;
   if (shares) {
     lines.push(

@@ -19,6 +19,8 @@ export interface BenchOptions {
   warmupS: number;
   durationS: number;
   connections: number;
+  /** Fixed arrival rate instead of the closed loop. */
+  ratePerS?: number | undefined;
   timeoutS: number;
   pin: boolean;
   quick: boolean;
@@ -35,7 +37,7 @@ function startServer(variant: Variant, options: BenchOptions, pinning: Pinning):
   if (variant.server === 'bare') return BareFastifyProcess.start(pinning.app);
   // TargetAppProcess passes only PATH and these on; OTEL_*/LOOPLAB_* of the shell never leak in.
   return TargetAppProcess.start({
-    repoRoot: options.repoRoot,
+    repoRoot: variant.repoRoot ?? options.repoRoot,
     cpus: pinning.app,
     env: { LOG_LEVEL: 'info', ...variant.env },
   });
@@ -96,6 +98,7 @@ async function measureRound(
       vegeta,
       url: `${server.url}${PROBE.route}`,
       connections: options.connections,
+      ratePerS: options.ratePerS,
       timeoutS: options.timeoutS,
       cpus: pinning.load,
     };
@@ -175,7 +178,11 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
       quick: options.quick,
       pinning,
       node: process.version,
-      load: `vegeta closed loop (-rate=0, ${options.connections} workers)`,
+      ratePerS: options.ratePerS ?? null,
+      load:
+        options.ratePerS === undefined
+          ? `vegeta closed loop (-rate=0, ${options.connections} workers)`
+          : `vegeta open model at ${options.ratePerS} req/s`,
     },
     rounds,
     summary,

@@ -51,6 +51,7 @@ function benchRun(runId: string, rs = rounds): BenchRun {
       warmupS: 1,
       durationS: 3,
       connections: 10,
+      ratePerS: null,
       quick: true,
       pinning: { app: '0', load: '1' },
       node: 'v24',

@@ -10,6 +10,8 @@ export interface Variant {
   /** Whether the variant stores traces, so /ping exemplars must (or must not) show up. */
   traced: boolean;
   describe: string;
+  /** Another checkout whose built target app to run (--baseline); default: this one. */
+  repoRoot?: string;
 }
 
 export const VARIANTS: readonly Variant[] = [
@@ -77,4 +79,30 @@ export function variantsNamed(names: readonly string[]): Variant[] {
       throw new Error(`unknown bench variant ${name} (known: ${VARIANT_NAMES.join(', ')})`);
     return variant;
   });
+}
+
+/**
+ * The app of another checkout (an earlier commit, built) with tracing off and with its own
+ * default, measured in the same run as this one: before/after a change without the machine's
+ * drift between two runs.
+ */
+export function baselineVariants(repoRoot: string): Variant[] {
+  return [
+    {
+      name: 'before-off',
+      server: 'app',
+      env: { LOOPLAB_INSTRUMENTATION: 'off' },
+      traced: false,
+      describe: `the app of ${repoRoot} with the OpenTelemetry SDK not started`,
+      repoRoot,
+    },
+    {
+      name: 'before-default',
+      server: 'app',
+      env: {},
+      traced: true,
+      describe: `the app of ${repoRoot} with its own default instrumentation`,
+      repoRoot,
+    },
+  ];
 }
