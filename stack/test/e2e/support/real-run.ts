@@ -4,11 +4,12 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type StrategyName, strategiesOf } from '@looplab/contract';
+import { type Runtime, type StrategyName, strategiesOf } from '@looplab/contract';
 import { type QueueServices, startQueueServices } from '../../../../lab/src/run/services/index.js';
+import { TargetAppProcess } from '../../../../lab/src/run/target-app-process.js';
 import { findTool } from '../../../../lab/src/tools/index.js';
 import { type CliResult, REPO_ROOT, runCli } from '../../../../lab/test/support/cli.js';
-import { type AppProcess, startApp } from '../../../../target-app/test/support/app-process.js';
+import { startApp } from '../../../../target-app/test/support/app-process.js';
 
 /**
  * The real parts of the compose path, without Docker: the built target app, a real Prometheus
@@ -22,19 +23,29 @@ export const prometheusBinary = (): string => findTool('prometheus').path;
 
 export interface RealRunOptions {
   testid: string;
+  /** Which target app (default node): its Prometheus job is named after it. */
+  runtime?: Runtime;
   /** Measured seconds per strategy (default 14) and warm-up (default 2). */
   durationS?: number;
   warmupS?: number;
   /** Extra environment for the app (default: a pool of one worker, the 10 s max-lag window). */
   appEnv?: Record<string, string>;
-  /** Strategies to run (default: every Node strategy of the contract that the app serves). */
+  /** Strategies to run (default: every strategy of the runtime that the app serves). */
   strategies?: readonly StrategyName[];
 }
 
+/** The app under test, whichever runtime. */
+export interface RunningApp {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
 export interface RealRun {
-  app: AppProcess;
-  /** Redis and the queue worker (scraped as a second target of job `node`). */
-  queue: QueueServices;
+  runtime: Runtime;
+  app: RunningApp;
+  /** Redis and the queue worker (node only; scraped as a second target of job `node`). */
+  queue: QueueServices | undefined;
   /** The strategies the run drove, in run order. */
   strategies: StrategyName[];
   promUrl: string;
@@ -74,25 +85,41 @@ export async function waitFor(
 }
 
 /**
- * The Node strategies of the contract that the running app serves: those whose route its
- * OpenAPI document (/docs-json) lists with the contract's method.
+ * The strategies of the contract (for one runtime) that the running app serves: those whose
+ * route its OpenAPI document (/docs-json, on both apps) lists with the contract's method.
  */
-export async function servedStrategies(appUrl: string): Promise<StrategyName[]> {
+export async function servedStrategies(appUrl: string, runtime: Runtime): Promise<StrategyName[]> {
   const response = await fetch(`${appUrl}/docs-json`);
   const document = (await response.json()) as { paths?: Record<string, Record<string, unknown>> };
   const paths = document.paths ?? {};
-  return strategiesOf('node')
+  return strategiesOf(runtime)
     .filter((s) => paths[s.route]?.[s.method.toLowerCase()] !== undefined)
     .map((s) => s.name);
 }
 
+/** The app of a runtime, built, on an ephemeral loopback port (Node: with Redis's URL). */
+async function startTarget(runtime: Runtime, env: Record<string, string>): Promise<RunningApp> {
+  const app =
+    runtime === 'node'
+      ? await startApp(env)
+      : await TargetAppProcess.start({ repoRoot: REPO_ROOT, cpus: null, env, runtime });
+  return {
+    url: app.url,
+    port: app.port,
+    stop: async () => {
+      await app.stop();
+    },
+  };
+}
+
 /**
- * Starts Redis, the queue worker, the app and Prometheus, runs `looplab compare` against them,
- * and leaves everything up until stop().
+ * Starts the app (for Node: with Redis and the queue worker) and Prometheus, runs `looplab
+ * compare` against them, and leaves everything up until stop().
  */
 export async function startRealRun(options: RealRunOptions): Promise<RealRun> {
+  const runtime = options.runtime ?? 'node';
   const work = mkdtempSync(join(tmpdir(), 'looplab-prom-'));
-  let app: AppProcess | undefined;
+  let app: RunningApp | undefined;
   let queue: QueueServices | undefined;
   let prometheus: ChildProcess | undefined;
   const stop = async () => {
@@ -108,11 +135,18 @@ export async function startRealRun(options: RealRunOptions): Promise<RealRun> {
   try {
     // Redis (a real redis-server on a free loopback port) and the queue worker, started by the
     // runner's own launchers; the app gets their REDIS_URL as in the compose stack.
-    queue = await startQueueServices({ repoRoot: REPO_ROOT, cpus: null });
+    if (runtime === 'node') queue = await startQueueServices({ repoRoot: REPO_ROOT, cpus: null });
     // The app keeps its default 10 s event-loop max window, as in the compose stack the
     // dashboards are written for (they read that gauge 10 s into each measure phase).
-    app = await startApp({ LOOPLAB_POOL_SIZE: '1', ...queue.appEnv, ...options.appEnv });
-    const strategies = [...(options.strategies ?? (await servedStrategies(app.url)))];
+    app = await startTarget(runtime, {
+      LOOPLAB_POOL_SIZE: '1',
+      ...queue?.appEnv,
+      ...options.appEnv,
+    });
+    const strategies = [...(options.strategies ?? (await servedStrategies(app.url, runtime)))];
+    const appTargets = [app.port, ...(queue ? [queue.worker.port] : [])]
+      .map((port) => `"127.0.0.1:${port}"`)
+      .join(', ');
     const promPort = await freePort();
     const metricsPort = await freePort();
     const promUrl = `http://127.0.0.1:${promPort}`;
@@ -123,14 +157,14 @@ export async function startRealRun(options: RealRunOptions): Promise<RealRun> {
         '  scrape_interval: 1s',
         '  evaluation_interval: 1s',
         'scrape_configs:',
-        // Named after the runtime, as in stack/prometheus/prometheus.yml: the app, then its worker.
-        '  - job_name: node',
-        `    static_configs: [{ targets: ["127.0.0.1:${app.port}", "127.0.0.1:${queue.worker.port}"] }]`,
+        // Named after the runtime, as in stack/prometheus/prometheus.yml: the app, its worker.
+        `  - job_name: ${runtime}`,
+        `    static_configs: [{ targets: [${appTargets}] }]`,
         // As in stack/prometheus/prometheus.yml: the runner's own `target` label wins; series
-        // without one (a runner that predates it, which only drove the Node app) count as node.
+        // without one (a runner that predates the label) get the app this run drives.
         '  - job_name: loadgen',
         '    honor_labels: true',
-        `    static_configs: [{ targets: ["127.0.0.1:${metricsPort}"], labels: { target: node } }]`,
+        `    static_configs: [{ targets: ["127.0.0.1:${metricsPort}"], labels: { target: ${runtime} } }]`,
         '',
       ].join('\n'),
     );
@@ -157,7 +191,7 @@ export async function startRealRun(options: RealRunOptions): Promise<RealRun> {
       async () => {
         const response = await fetch(`${promUrl}/api/v1/query?query=up`);
         const body = (await response.json()) as { data?: { result?: unknown[] } };
-        return (body.data?.result?.length ?? 0) >= 3;
+        return (body.data?.result?.length ?? 0) >= (queue ? 3 : 2);
       },
       30_000,
       'Prometheus to scrape the app, the worker and the load generator',
@@ -167,6 +201,8 @@ export async function startRealRun(options: RealRunOptions): Promise<RealRun> {
     const runStart = Date.now() / 1000;
     const run = await runCli([
       'compare',
+      '--target',
+      runtime,
       '--target-url',
       app.url,
       '--metrics-port',
@@ -192,6 +228,7 @@ export async function startRealRun(options: RealRunOptions): Promise<RealRun> {
     const runEnd = Date.now() / 1000;
     const [runId] = run.code === 0 ? readdirSync(reports) : [];
     return {
+      runtime,
       app,
       queue,
       strategies,
