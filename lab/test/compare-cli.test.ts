@@ -22,6 +22,8 @@ describe('looplab compare (real app, real load)', () => {
   beforeAll(async () => {
     const running = runCli([
       'compare',
+      '--strategies',
+      'async,blocking,pooled',
       '--duration',
       '8',
       '--warmup',

@@ -47,7 +47,9 @@ describe('renderSamplesCsv', () => {
 
   it('leaves null cells empty', () => {
     // The fixture's blocking t=9 has no probe, pooled t=17 has no scrape.
-    expect(rows).toContainEqual(expect.stringMatching(/^blocking,9,0,,,,,[\d.]+,[\d.]+,\d,\d,blocking$/));
+    expect(rows).toContainEqual(
+      expect.stringMatching(/^blocking,9,0,,,,,[\d.]+,[\d.]+,\d,\d,blocking$/),
+    );
     expect(rows).toContainEqual(
       expect.stringMatching(/^pooled,17,\d+,[\d.]+,[\d.]+,[\d.]+,[\d.]+,,,,,pooled$/),
     );

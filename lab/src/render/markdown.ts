@@ -1,5 +1,6 @@
 import { formatBudgetSummary, formatBudgetValue, formatTimestamp } from '../format.js';
 import type { BudgetResult, Report } from '../model.js';
+import { matrixTables, type TextTable } from './matrix-tables.js';
 import { configFacts, environmentFacts, type Fact } from './run-facts.js';
 import { sourceNote } from './source-note.js';
 import { summaryColumns, summaryRows } from './summary-table.js';
@@ -11,6 +12,7 @@ export function renderMarkdown(report: Report): string {
     note(report),
     `**Verdict:** ${report.verdict}`,
     results(report),
+    ...matrixTables(report).map(textTable),
     budgets(report.budgets),
     facts('Run', [...configFacts(report), ...environmentFacts(report)]),
   ];
@@ -50,6 +52,18 @@ function results(report: Report): string {
       "time queued behind a blocked event loop). The server-side p99 is the app's own request " +
       'histogram, which starts only when the loop picks the request up: the gap between the two is ' +
       'the wait behind a blocked loop. Lag, utilization and task times are server-side too._',
+  ].join('\n');
+}
+
+function textTable(table: TextTable): string {
+  return [
+    `## ${table.title}`,
+    '',
+    tableLine(table.head),
+    tableLine(table.head.map((_, i) => (i === 0 ? ':---' : '---:'))),
+    ...table.rows.map(tableLine),
+    '',
+    `_${table.note}_`,
   ].join('\n');
 }
 
