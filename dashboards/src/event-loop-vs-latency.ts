@@ -50,6 +50,7 @@ import {
   testidVariable,
 } from './scaffold.js';
 import { strategyColors } from './strategy-colors.js';
+import { OFF_LOOP, ON_LOOP, SLICED } from './strategy-groups.js';
 
 export const EVENT_LOOP_UID = 'looplab-event-loop';
 
@@ -75,7 +76,7 @@ export function eventLoopVsLatency(): dashboard.Dashboard {
     .withPanel(
       timeSeriesPanel({
         title: 'Event-loop delay: p50, p99 and max',
-        description: `How late the main thread's event loop ran its timers (perf_hooks.monitorEventLoopDelay, timer resolution subtracted). p50/p99 come from the cumulative histogram nodejs_eventloop_delay_seconds; max is the exact largest delay (nodejs_eventloop_delay_window_max_seconds, maxed over the window). Healthy (async, and the off-loop strategies pooled, process, queue, threadpool, processpool): all three stay near 0-5 ms; chunked: max about one slice. Blocked (inline, blocking): max jumps to about the length of one background job (e.g. 200 ms) while p50 and often p99 barely move, because a stall is one sample among hundreds; read max. ${PHASES_NOTE}`,
+        description: `How late the main thread's event loop ran its timers (perf_hooks.monitorEventLoopDelay, timer resolution subtracted). p50/p99 come from the cumulative histogram nodejs_eventloop_delay_seconds; max is the exact largest delay (nodejs_eventloop_delay_window_max_seconds, maxed over the window). Healthy (async, and the off-loop strategies ${OFF_LOOP}): all three stay near 0-5 ms; ${SLICED}: max about one slice. Blocked (${ON_LOOP}): max jumps to about the length of one background job (e.g. 200 ms) while p50 and often p99 barely move, because a stall is one sample among hundreds; read max. ${PHASES_NOTE}`,
         unit: 's',
         min: 0,
         queries: [
@@ -129,7 +130,7 @@ export function eventLoopVsLatency(): dashboard.Dashboard {
     .withPanel(
       timeSeriesPanel({
         title: 'Max event-loop delay by strategy (measure phases only)',
-        description: `The app's exact max delay attributed to the strategy whose measure phase was running: app series carry no strategy, so each point is multiplied by that run's looplab_run_phase{phase="measure"} series (1 while it runs), which keeps the strategy label (max(...) * on() group_right() phase). A line starts ${EVENT_LOOP_WINDOW_S} s into its phase, because the app's max gauge remembers a stall for ${EVENT_LOOP_WINDOW_S} s (LOOPLAB_EVENT_LOOP_WINDOW_S) and the previous strategy's last stall must not be counted. Healthy: async and the off-loop strategies near 0, chunked about one slice. Blocked: inline and blocking sit at about one job length.`,
+        description: `The app's exact max delay attributed to the strategy whose measure phase was running: app series carry no strategy, so each point is multiplied by that run's looplab_run_phase{phase="measure"} series (1 while it runs), which keeps the strategy label (max(...) * on() group_right() phase). A line starts ${EVENT_LOOP_WINDOW_S} s into its phase, because the app's max gauge remembers a stall for ${EVENT_LOOP_WINDOW_S} s (LOOPLAB_EVENT_LOOP_WINDOW_S) and the previous strategy's last stall must not be counted. Healthy: async and the off-loop strategies (${OFF_LOOP}) near 0, ${SLICED} about one slice. Blocked: ${ON_LOOP} sit at about one job length.`,
         unit: 's',
         min: 0,
         height: 7,

@@ -32,6 +32,7 @@ import {
   targetVariable,
   testidVariable,
 } from './scaffold.js';
+import { ACCEPTED, ANSWERED_AFTER, OFF_LOOP, ON_LOOP, SLICED } from './strategy-groups.js';
 
 export const LOAD_UID = 'looplab-load';
 
@@ -152,8 +153,7 @@ export function load(): dashboard.Dashboard {
     .withPanel(
       timeSeriesPanel({
         title: 'Request rate by strategy, role and status',
-        description:
-          'Answers per second by HTTP status (looplab_client_requests_total). probe: 200 from /ping. trigger: 202 (blocking, pooled: accepted for background work) or 200 (async: the request itself awaited the I/O). Healthy: only 200/202. 503: a strategy\'s queue limit was hit; "0": transport error or timeout.',
+        description: `Answers per second by HTTP status (looplab_client_requests_total). probe: 200 from /ping. trigger: 202 (${ACCEPTED}: accepted for background work) or 200 (${ANSWERED_AFTER}: answered once the work or the awaited I/O was done). Healthy: only 200/202. 503: a strategy's queue limit was hit, or Redis is away for queue; "0": transport error or timeout.`,
         unit: 'reqps',
         min: 0,
         width: 12,
@@ -203,8 +203,7 @@ export function load(): dashboard.Dashboard {
     .withPanel(
       timeSeriesPanel({
         title: 'Probe latency p50 / p95 / p99 by strategy (client side)',
-        description:
-          'GET /ping latency as the load generator saw it (looplab_client_request_duration_seconds{role="probe"}), the cost a strategy imposes on other requests. Healthy (async, pooled): p99 within a few ms. Blocked (blocking): p95/p99 near the job length.',
+        description: `GET /ping latency as the load generator saw it (looplab_client_request_duration_seconds{role="probe"}), the cost a strategy imposes on other requests. Healthy (async and ${OFF_LOOP}): p99 within a few ms; ${SLICED}: about one slice. Blocked (${ON_LOOP}): p95/p99 near the job length.`,
         unit: 's',
         min: 0,
         width: 12,
@@ -217,8 +216,7 @@ export function load(): dashboard.Dashboard {
     .withPanel(
       timeSeriesPanel({
         title: 'Trigger latency p50 / p95 / p99 by strategy (client side)',
-        description:
-          'Latency of the trigger requests themselves (role="trigger"). async: the awaited I/O (about the job size, by design). blocking and pooled: the time to answer 202, which should be ms; a blocking trigger also waits behind earlier blocking jobs. Healthy: blocking/pooled triggers fast. Blocked: blocking triggers slow too.',
+        description: `Latency of the trigger requests themselves (role="trigger"). ${ANSWERED_AFTER}: the awaited I/O or the work itself (about the job size, by design). ${ACCEPTED}: the time to answer 202, which should be ms (queue: plus the Redis enqueue); a trigger of a strategy that runs on the loop also waits behind earlier jobs. Healthy: 202 triggers fast. Blocked: blocking triggers slow too.`,
         unit: 's',
         min: 0,
         width: 12,

@@ -36,6 +36,7 @@ import {
   runPhaseAnnotations,
   targetVariable,
 } from './scaffold.js';
+import { OFF_LOOP, ON_LOOP, SLICED } from './strategy-groups.js';
 
 export const COMPARISON_UID = 'looplab-comparison';
 
@@ -92,7 +93,7 @@ export function strategyComparison(): dashboard.Dashboard {
   builder.withRow(new dashboard.RowBuilder('Side by side (measure phase only)')).withPanel(
     tablePanel({
       title: 'Strategies side by side',
-      description: `One row per run and strategy. p50/p95/p99: client-side /ping latency (the cost to other requests); ÷ async: p99 over the async p99 of the same run (1.0× = no cost). Max event-loop delay and stalls come from the app, attributed to the strategy by time (its measure phase; the max skips the first ${EVENT_LOOP_WINDOW_S} s, see the bar gauge). Healthy: pooled close to async (about 1×), no stalls, tasks done ≈ triggers OK. Blocked: blocking p99 and max delay near the job length, ratios of 10× and more, one stall per job. ${MEASURE_NOTE}`,
+      description: `One row per run and strategy. p50/p95/p99: client-side /ping latency (the cost to other requests); ÷ async: p99 over the async p99 of the same run (1.0× = no cost). Max event-loop delay and stalls come from the app, attributed to the strategy by time (its measure phase; the max skips the first ${EVENT_LOOP_WINDOW_S} s, see the bar gauge). Healthy: ${OFF_LOOP} close to async (about 1×), no stalls, tasks done ≈ triggers OK; ${SLICED}: max delay about one slice. Blocked: ${ON_LOOP}: p99 and max delay near the job length, ratios of 10× and more, one stall per job. ${MEASURE_NOTE}`,
       unit: 's',
       height: 8,
       labels: ['testid', 'strategy'],
@@ -205,7 +206,7 @@ export function strategyComparison(): dashboard.Dashboard {
     .withPanel(
       barGaugePanel({
         title: 'Background tasks completed by strategy',
-        description: `Tasks that finished "done" during each measure phase (looplab_tasks_total{outcome="done"}, which has its own strategy label; the phase join picks the run). Should equal the triggers accepted (trigger rate × duration) for blocking and pooled; async runs no background tasks. Fewer: tasks still queued at the end (pool saturated) or rejected. ${MEASURE_NOTE}`,
+        description: `Tasks that finished "done" during each measure phase (looplab_tasks_total{outcome="done"}, which has its own strategy label; the phase join picks the run). Should equal the triggers accepted (trigger rate × duration) for every strategy that runs tasks (queue: counted by its worker); async runs no background tasks. Fewer: tasks still queued at the end (pool saturated) or rejected. ${MEASURE_NOTE}`,
         unit: 'short',
         decimals: 0,
         width: 8,
