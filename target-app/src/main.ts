@@ -1,7 +1,4 @@
-import { startApp } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
-import { createLogger } from './logging/logger.js';
-import { installShutdown } from './shutdown.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -14,6 +11,12 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Loaded only once the configuration is valid, so a bad one is reported without the wait.
+  const [{ startApp }, { createLogger }, { installShutdown }] = await Promise.all([
+    import('./bootstrap.js'),
+    import('./logging/logger.js'),
+    import('./shutdown.js'),
+  ]);
   const logger = createLogger(config.LOG_LEVEL, config.OTEL_SERVICE_NAME);
   const { app } = await startApp(config, logger);
   installShutdown(app, logger, {

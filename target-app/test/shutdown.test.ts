@@ -61,7 +61,7 @@ describe('SIGTERM/SIGINT drain background work, then exit 0', () => {
   });
 
   it('refuses to start with a clear message when the configuration is invalid', async () => {
-    await expect(startApp({ PORT: 'abc', LOOPLAB_POOL_SIZE: '0' }, 5000)).rejects.toThrow(
+    await expect(startApp({ PORT: 'abc', LOOPLAB_POOL_SIZE: '0' })).rejects.toThrow(
       /Invalid configuration[\s\S]*PORT="abc"[\s\S]*LOOPLAB_POOL_SIZE="0"/,
     );
   });
