@@ -197,11 +197,16 @@ describe('Redis and the queue worker', () => {
     }
   });
 
-  it('runs the worker from the Node image, scraped by job node on its WORKER_PORT', () => {
+  it('runs the worker from the Node image as `npm run worker` does, scraped by job node on its WORKER_PORT', () => {
     const worker = service('worker');
     expect(worker.build?.dockerfile).toBe('target-app/Dockerfile');
     expect(worker.image).toBe(service('target-app').image);
-    expect(worker.command).toEqual(['node', 'dist/worker/main.js']);
+    // The same command as the `worker` npm script of target-app, with the image's node.
+    const script = (
+      JSON.parse(read('target-app/package.json')) as { scripts: Record<string, string> }
+    ).scripts.worker;
+    expect(script).toContain(`exec ${(worker.command ?? []).join(' ')}`);
+    expect(worker.command?.at(-1)).toBe('dist/worker/main.js');
     expect(existsSync(join(ROOT, 'target-app/src/worker/main.ts'))).toBe(true);
     const port = worker.environment?.WORKER_PORT;
     expect(Number(port)).toBe(APP_DEFAULTS.WORKER_PORT);
