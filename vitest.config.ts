@@ -21,6 +21,7 @@ export default defineConfig({
           name: 'integration',
           include: [
             'target-app/test/**/*.test.ts',
+            'test/contract/**/*.test.ts',
             'lab/test/**/*.test.ts',
             'stack/test/e2e/**/*.test.ts',
           ],
