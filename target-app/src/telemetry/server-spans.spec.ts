@@ -99,7 +99,10 @@ function serverSpans(): ReadableSpan[] {
 }
 
 async function openMetrics(): Promise<string> {
-  registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  // prom-client types a registry's format as fixed; at run time it can be switched.
+  (registry as unknown as { setContentType(type: string): void }).setContentType(
+    Registry.OPENMETRICS_CONTENT_TYPE,
+  );
   return registry.metrics();
 }
 

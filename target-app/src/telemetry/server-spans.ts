@@ -43,6 +43,8 @@ const UNTRACED_ROUTES = new Set(['/metrics']);
 /** Methods whose body is read from the socket before the handler runs (outside our context). */
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+const SERVER_SPAN = Object.freeze({ kind: SpanKind.SERVER });
+
 type Hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
 
 /** What a route's spans share, computed once when the route is registered. */
@@ -84,12 +86,14 @@ function routeHooks(tracer: Tracer, templates: ReadonlyMap<string, RouteSpanTemp
     const template = templates.get(request.method);
     if (template === undefined) return done();
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-    const span = tracer.startSpan(
-      template.name,
-      { kind: SpanKind.SERVER, attributes: template.attributes },
-      parent,
-    );
-    if (span.isRecording()) addRequestAttributes(request, span);
+    // Attributes are added once the span is known to record: handed to startSpan, the SDK
+    // would copy and validate them for every unsampled request too, and none of the samplers
+    // that OTEL_TRACES_SAMPLER can select reads them.
+    const span = tracer.startSpan(template.name, SERVER_SPAN, parent);
+    if (span.isRecording()) {
+      span.setAttributes(template.attributes);
+      addRequestAttributes(request, span);
+    }
     const active = trace.setSpan(parent, span);
     (request as TracedRequest)[kServerSpan] = span;
     (request as TracedRequest)[kTraceContext] = active;
