@@ -1,6 +1,7 @@
 import { QUEUE_NAME } from '@looplab/contract';
 import { createLogger } from '../logging/logger.js';
 import { redactedRedisUrl } from '../strategies/queue/redis-connection.js';
+import { shutdownTelemetry } from '../telemetry/telemetry.js';
 import { startMetricsServer } from './metrics-server.js';
 import { QueueWorker } from './queue-worker.js';
 import { loadWorkerConfig, type WorkerConfig } from './worker-config.js';
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
           : 'drain complete',
       );
       await metrics.close();
+      await shutdownTelemetry();
       logger.info('bye');
       logger.flush();
       process.exit(0);

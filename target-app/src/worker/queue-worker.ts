@@ -2,11 +2,13 @@ import { QUEUE_NAME } from '@looplab/contract';
 import { type Job, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { preciseNow } from '../common/clock.js';
+import { runMs, type Task, waitMs } from '../common/tasks/task.js';
 import { describeError } from '../common/tasks/task-executor.js';
 import { throttled } from '../common/throttled-log.js';
 import { QueueClient } from '../strategies/queue/queue-client.js';
 import type { QueueJobData, QueueJobResult } from '../strategies/queue/queue-job.js';
 import { workerConnection } from '../strategies/queue/redis-connection.js';
+import { TaskTracing } from '../telemetry/task-tracing.js';
 import { runTaskWorkload } from '../workloads/run-task.js';
 import { QUEUE_STATES, WorkerMetrics } from './worker-metrics.js';
 
@@ -30,6 +32,7 @@ export class QueueWorker {
   private readonly worker: Worker<QueueJobData, QueueJobResult>;
   private readonly queue: QueueClient;
   private readonly timings = new Map<string, Timing>();
+  private readonly tracing = new TaskTracing();
 
   constructor(redisUrl: string, logger: Logger) {
     const logRedisError = throttled<unknown>(10_000, (error, skipped) =>
@@ -101,25 +104,35 @@ export class QueueWorker {
     }
   }
 
-  private completed(job: Job<QueueJobData, QueueJobResult>, result: QueueJobResult): void {
+  private completed(job: Job<QueueJobData, QueueJobResult>, outcome: QueueJobResult): void {
     this.timings.delete(String(job.id));
-    this.metrics.observe(
-      job.data.spec.workload,
-      'done',
-      result.startedAt - job.data.queuedAt,
-      result.finishedAt - result.startedAt,
-    );
+    this.settle(job, { status: 'done', ...outcome });
   }
 
-  private failed(job: Job<QueueJobData, QueueJobResult>, _error: Error): void {
+  private failed(job: Job<QueueJobData, QueueJobResult>, error: Error): void {
     // A job failed by the stall check may never have run here: then there are no timings.
     const timing = this.timings.get(String(job.id));
     this.timings.delete(String(job.id));
-    this.metrics.observe(
-      job.data.spec.workload,
-      'failed',
-      timing ? timing.startedAt - job.data.queuedAt : undefined,
-      timing?.finishedAt === undefined ? undefined : timing.finishedAt - timing.startedAt,
-    );
+    this.settle(job, { status: 'failed', ...timing, error: error.message });
+  }
+
+  /** Outcome, wait and run time on /metrics, and the task's span linked to the request that enqueued it. */
+  private settle(
+    job: Job<QueueJobData, QueueJobResult>,
+    outcome: Pick<Task, 'startedAt' | 'finishedAt' | 'result' | 'error'> & {
+      status: 'done' | 'failed';
+    },
+  ): void {
+    const task: Task = {
+      id: String(job.id),
+      strategy: 'queue',
+      spec: job.data.spec,
+      fault: job.data.fault,
+      queuedAt: job.data.queuedAt,
+      origin: job.data.origin,
+      ...outcome,
+    };
+    this.metrics.observe(task.spec.workload, outcome.status, waitMs(task), runMs(task));
+    this.tracing.record(task);
   }
 }

@@ -47,7 +47,11 @@ export class QueueWorkerProcess {
   }
 
   static async start(options: QueueWorkerOptions): Promise<QueueWorkerProcess> {
-    const [command, args] = pinned(options.cpus, process.execPath, ['dist/worker/main.js']);
+    const [command, args] = pinned(options.cpus, process.execPath, [
+      '--import',
+      './dist/telemetry/register.js',
+      'dist/worker/main.js',
+    ]);
     const child = spawn(command, args, {
       cwd: join(options.repoRoot, 'target-app'),
       env: {
@@ -56,6 +60,7 @@ export class QueueWorkerProcess {
         WORKER_PORT: '0',
         HOST: '127.0.0.1',
         LOG_LEVEL: 'info',
+        OTEL_SERVICE_NAME: 'looplab-queue-worker',
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
