@@ -171,6 +171,18 @@ describe('the target apps', () => {
   });
 });
 
+describe('the load generator image', () => {
+  it('carries the data files the CLI reads at run time: contract, scenarios, budgets', () => {
+    const dockerfile = read('stack/loadgen/Dockerfile');
+    for (const file of ['load/scenarios.json', 'looplab.budgets.json']) {
+      expect(existsSync(join(ROOT, file)), file).toBe(true);
+      expect(dockerfile).toContain(`COPY ${file} /app/${file}`);
+    }
+    expect(dockerfile).toContain('COPY contract/data /app/contract/data');
+    expect(dockerfile).toContain('COPY --from=build /app/contract/dist /app/contract/dist');
+  });
+});
+
 describe('Redis and the queue worker', () => {
   const queueStrategies = strategiesOf('node').filter((s) => s.needs.includes('redis'));
 
