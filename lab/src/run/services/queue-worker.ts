@@ -49,7 +49,7 @@ export class QueueWorkerProcess {
   static async start(options: QueueWorkerOptions): Promise<QueueWorkerProcess> {
     const [command, args] = pinned(options.cpus, process.execPath, [
       '--import',
-      './dist/telemetry/register.js',
+      './dist/worker/register-telemetry.js',
       'dist/worker/main.js',
     ]);
     const child = spawn(command, args, {
@@ -60,7 +60,6 @@ export class QueueWorkerProcess {
         WORKER_PORT: '0',
         HOST: '127.0.0.1',
         LOG_LEVEL: 'info',
-        OTEL_SERVICE_NAME: 'looplab-queue-worker',
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
