@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
-from typing import Literal, TypedDict
+from typing import TypedDict
 
 CPU_STEPS_PER_ITERATION = 1_000
 HASH_ROUNDS_PER_ITERATION = 1_000
@@ -67,9 +67,6 @@ def hash_iteration(seed: int) -> int:
         "sha256", str(seed).encode(), HASH_SALT, HASH_ROUNDS_PER_ITERATION, 32
     )
     return int.from_bytes(digest[:4], "little")
-
-
-Kind = Literal["cpu", "sleep", "hash"]
 
 
 def _iterate(kind: str, seed: int) -> int:
