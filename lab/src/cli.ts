@@ -2,10 +2,12 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
+  BASELINE_STRATEGY,
   isWorkloadKind,
   RUNTIMES,
   type Runtime,
   STRATEGY_NAMES,
+  strategiesOf,
   WORKLOAD_KINDS,
 } from '@looplab/contract';
 import { Command, Option } from 'commander';
@@ -23,7 +25,7 @@ import {
 } from './commands/options.js';
 import { printBudgetSummary } from './commands/print.js';
 import { type RampFlags, runRampCommand } from './commands/ramp.js';
-import { INSTRUMENTATION_MODES, type Instrumentation } from './model.js';
+import { type Budget, INSTRUMENTATION_MODES, type Instrumentation } from './model.js';
 import { defaultPrometheusOut, writePrometheusReport } from './render/prometheus-report.js';
 import { readRawRun, writeReportFolder } from './render/report-folder.js';
 import { buildReport } from './report/assemble.js';
@@ -148,9 +150,12 @@ addLoadOptions(
     const preset = applyScenario(this, flags as unknown as Record<string, unknown>, flags.scenario);
     if (flags.workloads && this.getOptionValueSource('workload') === 'cli')
       this.error('error: give --workload or --workloads, not both', { exitCode: 2 });
-    const budgets =
-      flags.budgets === false ? [] : [...preset.thresholds, ...budgetsFrom(flags.budgets)];
-    const written = await runCompareCommand(REPO_ROOT, flags, budgets);
+    const checked = flags.budgets !== false;
+    const written = await runCompareCommand(
+      REPO_ROOT,
+      { ...flags, thresholds: checked ? preset.thresholds : [] },
+      checked ? budgetsFrom(flags.budgets) : [],
+    );
     process.exitCode = printBudgetSummary(written.report) ? 0 : EXIT_BUDGET_BROKEN;
   });
 
@@ -273,13 +278,26 @@ program
             },
             budgets,
           )
-        : writeReportFolder(folder as string, readRawRun(folder as string), budgets);
+        : rebuild(folder as string, budgets, flags.budgets !== false);
     if ('provenance' in written)
       for (const note of written.provenance.notes) console.log(`note: ${note}`);
     console.log(written.report.verdict);
     for (const file of Object.values(written.files)) console.log(`  ${file}`);
     process.exitCode = printBudgetSummary(written.report) ? 0 : EXIT_BUDGET_BROKEN;
   });
+
+/** A run folder's report again, with the thresholds of the scenario it ran (raw.json says which). */
+function rebuild(folder: string, budgets: Budget[], withThresholds: boolean) {
+  const raw = readRawRun(folder);
+  const preset = raw.config.scenario ? SCENARIOS.presets[raw.config.scenario] : undefined;
+  const ran = new Set<string>(raw.runs.map((run) => run.strategy));
+  const thresholds = !withThresholds
+    ? []
+    : (preset?.thresholds ?? []).filter(
+        (budget) => ran.has(budget.strategy) && ran.has(budget.relativeTo ?? BASELINE_STRATEGY),
+      );
+  return writeReportFolder(folder, raw, [...thresholds, ...budgets]);
+}
 
 program
   .command('diff')

@@ -72,13 +72,13 @@ describe('looplab compare (real app, real load)', () => {
 
   it('serves client-side metrics for Prometheus while it runs, labelled with the testid', () => {
     expect(liveMetrics).toMatch(
-      /^looplab_run_phase\{testid="e2e",strategy="(async|blocking)",phase="(warmup|measure)"\} 1$/m,
+      /^looplab_run_phase\{testid="e2e",target="node",strategy="(async|blocking)",phase="(warmup|measure)"\} 1$/m,
     );
     expect(liveMetrics).toMatch(
-      /^looplab_client_requests_total\{testid="e2e",strategy="async",role="probe",status="200"\} \d+/m,
+      /^looplab_client_requests_total\{testid="e2e",target="node",strategy="async",role="probe",status="200"\} \d+/m,
     );
     expect(liveMetrics).toMatch(
-      /^looplab_client_request_duration_seconds_bucket\{le="0.005",testid="e2e",strategy="async",role="probe"\} \d+/m,
+      /^looplab_client_request_duration_seconds_bucket\{le="0.005",testid="e2e",target="node",strategy="async",role="probe"\} \d+/m,
     );
   });
 

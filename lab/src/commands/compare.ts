@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import type { Runtime } from '@looplab/contract';
+import { BASELINE_STRATEGY, type Runtime } from '@looplab/contract';
 import { Listr } from 'listr2';
 import { formatMs } from '../format.js';
 import { assertLoopbackUrl } from '../load/loopback.js';
@@ -36,6 +36,8 @@ export interface CompareFlags {
   target: Runtime[];
   instrumentation: Instrumentation[];
   scenario?: string;
+  /** The scenario preset's thresholds: checked where the run has their strategies. */
+  thresholds?: Budget[];
   size: number;
   poolSize?: number;
   strategies: Strategy[] | 'all';
@@ -116,6 +118,12 @@ async function compare(
       `--strategies ${missing.join(', ')}: not a strategy of --target ${flags.target.join(',')}`,
     );
   const cells = cellsOf(matrix);
+  // A preset's threshold about a strategy this run leaves out (--strategies) does not apply; a
+  // --budgets file is checked as written.
+  const ran = new Set<string>(cells.map((cell) => cell.strategy));
+  const applicable = (flags.thresholds ?? []).filter(
+    (budget) => ran.has(budget.strategy) && ran.has(budget.relativeTo ?? BASELINE_STRATEGY),
+  );
   const config: RunConfig = {
     runId,
     strategies: [...new Set(cells.map((cell) => cell.strategy))],
@@ -208,7 +216,7 @@ async function compare(
           };
           saveRawRun(folder, raw);
           const started = performance.now();
-          ctx.written = writeReportFolder(folder, raw, budgets);
+          ctx.written = writeReportFolder(folder, raw, [...applicable, ...budgets]);
           task.title = `Report written to ${folder} in ${(performance.now() - started).toFixed(0)} ms`;
         },
       },
