@@ -234,6 +234,12 @@ describe('asyncQuerySchema', () => {
     expect(queryProblems({ ms })).toEqual([{ path: 'ms', message: 'ms must be a number' }]);
   });
 
+  it('rejects a repeated ms', () => {
+    expect(queryProblems({ ms: ['1', '2'] })).toEqual([
+      { path: 'ms', message: 'ms must be one number' },
+    ]);
+  });
+
   it('rejects a value over the cap', () => {
     expect(queryProblems({ ms: '99999' })).toEqual([
       { path: 'ms', message: `ms must be between 0 and ${MAX_WORKLOAD_MS}` },

@@ -86,7 +86,7 @@ export function toTaskRequest(body: TaskBody): TaskRequest {
 
 export const asyncQuerySchema = z.object({
   ms: z
-    .string()
+    .string({ error: 'ms must be one number' })
     .regex(/^-?\d+(\.\d+)?$/, { error: 'ms must be a number' })
     .transform(Number)
     .pipe(integerIn('ms', WORKLOAD_MS.min, WORKLOAD_MS.max))
