@@ -168,8 +168,8 @@ addLoadOptions(
   'measured seconds per step',
 )
   .addOption(
-    new Option('--strategy <name>', 'strategy to ramp')
-      .choices([...STRATEGY_NAMES])
+    new Option('--strategy <name>', 'strategy to ramp (of the node app)')
+      .choices(strategiesOf('node').map((s) => s.name))
       .default('pooled'),
   )
   .addOption(

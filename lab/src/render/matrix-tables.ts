@@ -68,7 +68,7 @@ function tracingTable(report: Report, withTarget: boolean, withWorkload: boolean
   const rows: string[][] = [];
   report.strategies.forEach((on, index) => {
     const cell = cells[index];
-    if (!cell || cell.instrumentation !== 'on') return;
+    if (cell?.instrumentation !== 'on') return;
     const off = byKey.get(sameCellKey(cell, 'off'));
     if (!off) return;
     rows.push([
