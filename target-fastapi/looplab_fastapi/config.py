@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from .contract import Contract
+from .telemetry.sampler import SamplerConfigError, sampler_from_env
 
 LOG_LEVELS = ("fatal", "error", "warn", "info", "debug", "trace", "silent")
 _DECIMAL = re.compile(r"^-?\d+$")
@@ -109,6 +110,10 @@ def load_config(contract: Contract, env: Mapping[str, str] | None = None) -> App
         otlp_endpoint=read.url("OTEL_EXPORTER_OTLP_ENDPOINT"),
         service_name=read.raw("OTEL_SERVICE_NAME") or "looplab-target-fastapi",
     )
+    try:
+        sampler_from_env(read.env)
+    except SamplerConfigError as error:
+        read.problems.append(str(error))
     if read.problems:
         raise ConfigError(read.problems)
     return config

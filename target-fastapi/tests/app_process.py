@@ -26,6 +26,8 @@ class AppProcess:
             "PORT": "0",
             "HOST": "127.0.0.1",
             "LOG_LEVEL": "debug",
+            # Every trace kept, so exemplar and trace-id assertions do not depend on a 10 % draw.
+            "OTEL_TRACES_SAMPLER": "always_on",
             **(env or {}),
         }
         self.process = subprocess.Popen(

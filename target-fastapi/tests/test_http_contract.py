@@ -345,14 +345,20 @@ def test_bad_configuration_exits_78_naming_every_problem() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "looplab_fastapi"],
         cwd=APP_DIR,
-        env={"PORT": "abc", "LOOPLAB_POOL_SIZE": "0", "LOG_LEVEL": "loud", "PATH": "/usr/bin"},
+        env={
+            "PORT": "abc",
+            "LOOPLAB_POOL_SIZE": "0",
+            "LOG_LEVEL": "loud",
+            "OTEL_TRACES_SAMPLER": "sometimes",
+            "PATH": "/usr/bin",
+        },
         capture_output=True,
         text=True,
         timeout=30,
         check=False,
     )
     assert result.returncode == 78
-    for key in ("PORT", "LOOPLAB_POOL_SIZE", "LOG_LEVEL"):
+    for key in ("PORT", "LOOPLAB_POOL_SIZE", "LOG_LEVEL", "OTEL_TRACES_SAMPLER"):
         assert key in result.stderr
 
 

@@ -45,8 +45,8 @@ class HttpMetrics:
                 "trace_id": format(context.trace_id, "032x"),
                 "span_id": format(context.span_id, "016x"),
             }
-            if context.is_valid
-            else None
+            if context.is_valid and context.trace_flags.sampled
+            else None  # an exemplar pointing at a trace nobody stored would be a dead link
         )
         self.histogram.labels(**labels).observe(seconds, exemplar=exemplar)
 

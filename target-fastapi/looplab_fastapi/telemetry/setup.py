@@ -4,6 +4,8 @@ starts nothing at all, to measure what the instrumentation costs."""
 
 from __future__ import annotations
 
+import os
+
 from fastapi import FastAPI
 from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
@@ -12,6 +14,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
 from ..config import AppConfig
+from .sampler import sampler_from_env
 
 _provider: TracerProvider | None = None
 
@@ -20,7 +23,10 @@ def start_telemetry(config: AppConfig) -> None:
     global _provider  # noqa: PLW0603 - one provider per process, as the SDK expects
     if not config.instrumentation or _provider is not None:
         return
-    provider = TracerProvider(resource=Resource.create({SERVICE_NAME: config.service_name}))
+    provider = TracerProvider(
+        resource=Resource.create({SERVICE_NAME: config.service_name}),
+        sampler=sampler_from_env(os.environ),
+    )
     if config.otlp_endpoint:
         # Imported only when used: the exporter reads the standard OTEL_EXPORTER_OTLP_* variables.
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
