@@ -35,7 +35,9 @@ export const defaultsData = {
     "LOOPLAB_RETRY_AFTER_SECONDS": 1,
     "LOOPLAB_EVENT_LOOP_RESOLUTION_MS": 5,
     "LOOPLAB_EVENT_LOOP_WINDOW_S": 10,
-    "LOOPLAB_CHUNK_MS": 5
+    "LOOPLAB_CHUNK_MS": 5,
+    "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
+    "OTEL_TRACES_SAMPLER_ARG": "0.1"
   },
   "queueName": "looplab-tasks",
   "maxBodyBytes": 16384,

@@ -1,3 +1,4 @@
+import { APP_DEFAULTS } from '@looplab/contract';
 import { type Context, type Link, TraceFlags, trace } from '@opentelemetry/api';
 import {
   AlwaysOffSampler,
@@ -10,12 +11,12 @@ import {
 } from '@opentelemetry/sdk-trace';
 
 /**
- * The share of new traces (requests without a sampled parent) that are stored when
- * OTEL_TRACES_SAMPLER is not set. 0.1 keeps the span cost of /ping within the budget
- * (see docs/instrumentation.md); OTEL_TRACES_SAMPLER_ARG=1 stores every trace.
+ * The sampler and the share of new traces (requests without a sampled parent) that are stored
+ * when OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG are not set (contract/data/defaults.json;
+ * docs/instrumentation.md says why). OTEL_TRACES_SAMPLER_ARG=1 stores every trace.
  */
-export const DEFAULT_SAMPLER = 'parentbased_traceidratio';
-export const DEFAULT_SAMPLE_RATIO = 0.1;
+export const DEFAULT_SAMPLER = APP_DEFAULTS.OTEL_TRACES_SAMPLER;
+export const DEFAULT_SAMPLE_RATIO = Number(APP_DEFAULTS.OTEL_TRACES_SAMPLER_ARG);
 
 const SAMPLED: SamplingResult = { decision: SamplingDecision.RECORD_AND_SAMPLED };
 
