@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from .config import AppConfig
 from .contract import Contract, StrategySpec
 from .http.errors import ApiError, install_error_handlers
+from .http.head import HeadAsGetMiddleware
 from .http.openapi import ACCEPTED_BODY, background_body_schema, error_response
 from .http.request_body import NO_BODY, read_json_body
 from .metrics.event_loop import EventLoopMetrics
@@ -151,6 +152,7 @@ def create_app(config: AppConfig, contract: Contract) -> FastAPI:
     app.state.looplab = state
     install_error_handlers(app)
     app.add_middleware(HttpMetricsMiddleware, metrics=HttpMetrics(registry, contract))
+    app.add_middleware(HeadAsGetMiddleware)
 
     @app.get(contract.probe_route, tags=["probe"], summary="The cheap probe: the other request")
     async def ping() -> dict[str, bool]:

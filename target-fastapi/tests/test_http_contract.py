@@ -195,9 +195,20 @@ def test_unknown_routes_and_tasks_are_json_404s(app: AppProcess) -> None:
 def test_undeclared_methods_are_405_with_allow(app: AppProcess) -> None:
     response = app.client.delete("/ping")
     assert response.status_code == 405
-    assert response.headers["allow"] == "GET"
-    assert response.json()["statusCode"] == 405
+    assert response.headers["allow"] == "GET, HEAD"
+    assert response.json() == {
+        "statusCode": 405,
+        "error": "Method Not Allowed",
+        "message": "DELETE is not allowed on /ping; allowed: GET, HEAD",
+    }
     assert app.client.get("/background/threadpool").headers["allow"] == "POST"
+
+
+def test_head_answers_every_get_route_without_a_body(app: AppProcess) -> None:
+    response = app.client.head("/ping")
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response.headers["content-length"] == str(len(b'{"ok":true}'))
 
 
 def test_health_and_readiness(app: AppProcess) -> None:

@@ -15,6 +15,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from .head import with_head
+
 logger = logging.getLogger("looplab_fastapi")
 
 # Node's reason phrases where Python's differ (Python 3.11 says "Request Entity Too Large").
@@ -85,7 +87,9 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     if status == 404:
         message = f"Cannot {request.method} {request.url.path}"
     elif status == 405:
-        message = f"method {request.method} is not allowed on {request.url.path}"
+        allow = with_head((exc.headers or {}).get("Allow", ""))
+        message = f"{request.method} is not allowed on {request.url.path}; allowed: {allow}"
+        return error_response(ApiError(status, message, headers={"Allow": allow}))
     else:
         message = str(exc.detail) if exc.detail else reason(status)
     return error_response(ApiError(status, message, headers=dict(exc.headers or {})))
