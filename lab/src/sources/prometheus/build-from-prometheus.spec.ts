@@ -248,3 +248,25 @@ describe('the app query (collect.ts) and the builder', () => {
     expect(result?.probeServer.p99Ms).toBeLessThanOrEqual(2);
   });
 });
+
+describe('costs from Prometheus', () => {
+  it('reads the app’s memory and a pool’s children per worker at the end of the phase', () => {
+    const withCosts = new SeriesSet([
+      ...APP.series,
+      app('process_resident_memory_bytes', {}, () => 100 * 2 ** 20),
+      app('looplab_pool_workers', { strategy: 'blocking' }, () => 2),
+      app(
+        'looplab_pool_worker_resident_memory_bytes',
+        { strategy: 'blocking' },
+        () => 90 * 2 ** 20,
+      ),
+    ]);
+    const [result] = build(withCosts).parts.results;
+    expect(result?.costs).toEqual({
+      appMemoryMiB: 100,
+      poolWorkers: 2,
+      poolMemoryMiB: 90,
+      memoryPerWorkerMiB: 45,
+    });
+  });
+});

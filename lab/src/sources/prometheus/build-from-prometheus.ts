@@ -5,6 +5,7 @@ import type {
   RunConfig,
   SeriesPoint,
   Strategy,
+  StrategyCosts,
   StrategyResult,
   WorkloadKind,
 } from '../../model.js';
@@ -216,7 +217,7 @@ function appResults(
   phase: MeasurePhase,
   windowS: number,
   notes: string[],
-): Pick<StrategyResult, 'eventLoop' | 'tasks' | 'probeServer'> {
+): Pick<StrategyResult, 'eventLoop' | 'tasks' | 'probeServer' | 'costs'> {
   if (!app) {
     return {
       probeServer: { p50Ms: Number.NaN, p99Ms: Number.NaN },
@@ -273,7 +274,39 @@ function appResults(
       runP95Ms: quantileMs(run, 0.95),
       runP99Ms: quantileMs(run, 0.99),
     },
+    ...costsOf(app, phase),
   };
+}
+
+const MIB = 2 ** 20;
+
+/** The same costs as the local source reads (sources/local/summarize-run.ts), from Prometheus. */
+function costsOf(app: SeriesSet, phase: MeasurePhase): Pick<StrategyResult, 'costs'> {
+  const { start, end, strategy } = phase;
+  const byStrategy = { strategy };
+  const lastGauge = (name: string, match: Labels): number | undefined =>
+    app.gaugeSamples(name, match, start, end).at(-1)?.[1];
+  const costs: StrategyCosts = {};
+  const appMemory = lastGauge(M.processResidentMemory.name, {});
+  if (appMemory !== undefined) costs.appMemoryMiB = appMemory / MIB;
+  const workers = lastGauge(M.poolWorkers.name, byStrategy);
+  if (workers !== undefined) costs.poolWorkers = workers;
+  const memory = lastGauge(M.poolWorkerMemory.name, byStrategy);
+  if (memory !== undefined) {
+    costs.poolMemoryMiB = memory / MIB;
+    if (workers) costs.memoryPerWorkerMiB = memory / MIB / workers;
+  }
+  if (M.queueEnqueue.strategies?.includes(strategy)) {
+    const enqueue = appIncrease(app, bucketsOf(M.queueEnqueue), byStrategy, start, end);
+    costs.enqueueP50Ms = quantileMs(enqueue, 0.5);
+    costs.enqueueP99Ms = quantileMs(enqueue, 0.99);
+  }
+  if (M.taskSlice.strategies?.includes(strategy)) {
+    const slices = appIncrease(app, bucketsOf(M.taskSlice), byStrategy, start, end);
+    costs.slices = Math.round(slices.at(-1)?.[1] ?? 0);
+    costs.sliceMaxMs = ms(highestBucketBound(slices, 1e-6));
+  }
+  return Object.keys(costs).length > 0 ? { costs } : {};
 }
 
 /**
