@@ -160,11 +160,9 @@ export async function startRealRun(options: RealRunOptions): Promise<RealRun> {
         // Named after the runtime, as in stack/prometheus/prometheus.yml: the app, its worker.
         `  - job_name: ${runtime}`,
         `    static_configs: [{ targets: [${appTargets}] }]`,
-        // As in stack/prometheus/prometheus.yml: the runner's own `target` label wins; series
-        // without one (a runner that predates the label) get the app this run drives.
+        // The runner labels its series with `target` (--target) itself.
         '  - job_name: loadgen',
-        '    honor_labels: true',
-        `    static_configs: [{ targets: ["127.0.0.1:${metricsPort}"], labels: { target: ${runtime} } }]`,
+        `    static_configs: [{ targets: ["127.0.0.1:${metricsPort}"] }]`,
         '',
       ].join('\n'),
     );
