@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { VERSIONS } from '@looplab/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../src/model.js';
 import { type CliResult, descendants, isAlive, runCli } from './support/cli.js';
@@ -91,7 +92,10 @@ describe('looplab compare (real app, real load)', () => {
       strategies: ['async', 'blocking', 'pooled'],
     });
     expect(report.environment.node).toMatch(/^v24\./);
-    expect(report.environment.loadGenerator).toEqual({ name: 'vegeta', version: '12.13.0' });
+    expect(report.environment.loadGenerator).toEqual({
+      name: 'vegeta',
+      version: VERSIONS.vegeta.version,
+    });
     expect(report.environment.cores).toBeGreaterThanOrEqual(1);
     expect(report.strategies.map((result) => result.strategy)).toEqual([
       'async',

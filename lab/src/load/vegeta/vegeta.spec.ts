@@ -5,6 +5,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { VERSIONS } from '@looplab/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../model.js';
 import { assertLoopbackUrl } from '../loopback.js';
@@ -123,7 +124,7 @@ describe('runAttack against a local server (real vegeta)', () => {
     // Throws "vegeta not found … run `npm run setup` …" when it is not installed: every test
     // below then fails with that message.
     const found = await findVegeta(REPO_ROOT);
-    expect(found.version).toBe('12.13.0');
+    expect(found.version).toBe(VERSIONS.vegeta.version);
     vegeta = found.path;
     server = createServer((req, res) => {
       if (req.method === 'GET' && req.url === '/ping') {

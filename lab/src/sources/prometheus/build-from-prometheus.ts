@@ -1,4 +1,10 @@
-import { METRICS, type MetricDefinition, metricsOf, sampleNames } from '@looplab/contract';
+import {
+  METRICS,
+  type MetricDefinition,
+  metricsOf,
+  sampleNames,
+  WORKLOAD_KINDS,
+} from '@looplab/contract';
 import type {
   Environment,
   Role,
@@ -379,8 +385,6 @@ function seriesOf(
   });
 }
 
-const WORKLOADS: readonly WorkloadKind[] = ['cpu', 'sleep', 'hash'];
-
 /** The workload label of the tasks that ran during the run's measure phases, if there were any. */
 function workloadOf(app: SeriesSet | undefined, phases: MeasurePhase[]): WorkloadKind | undefined {
   if (!app) return undefined;
@@ -393,7 +397,7 @@ function workloadOf(app: SeriesSet | undefined, phases: MeasurePhase[]): Workloa
     }
   }
   const top = [...grown.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-  return WORKLOADS.find((w) => w === top);
+  return WORKLOAD_KINDS.find((w) => w === top);
 }
 
 /**
