@@ -23,7 +23,6 @@ from .metrics.task_metrics import TaskMetrics
 from .readiness import Readiness
 from .strategies import create_executors
 from .strategies.async_wait import wait_async
-from .strategies.processpool import ProcessPoolStrategy
 from .tasks.registry import TaskRegistry
 from .tasks.service import TaskService
 from .tasks.task import task_view
@@ -132,8 +131,7 @@ def create_app(config: AppConfig, contract: Contract) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         event_loop.start()
         for executor in tasks.executors.values():
-            if isinstance(executor, ProcessPoolStrategy):
-                await executor.warm_up()
+            await executor.start()
         readiness.mark_ready()
         yield
         await event_loop.stop()

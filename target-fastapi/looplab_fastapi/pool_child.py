@@ -13,9 +13,12 @@ CRASH_EXIT_CODE = 70
 _started_queue: SimpleQueue[tuple[str, float] | None] | None = None
 
 
-def init_child(queue: SimpleQueue[tuple[str, float] | None]) -> None:
+def init_child(queue: SimpleQueue[tuple[str, float] | None], cpus: frozenset[int]) -> None:
     global _started_queue  # noqa: PLW0603 - per-process state set once by the pool initializer
     _started_queue = queue
+    # A replacement pool is spawned by the (possibly pinned) loop thread: see placement.py.
+    if frozenset(os.sched_getaffinity(0)) != cpus:
+        os.sched_setaffinity(0, cpus)
 
 
 def warm_up() -> int:

@@ -82,3 +82,26 @@ def test_the_injected_fault_survives_pickling() -> None:
 
     error = pickle.loads(pickle.dumps(InjectedFaultError()))
     assert str(error) == "injected fault: the workload threw"
+
+
+def test_keep_off_loop_restores_the_start_up_cpus_in_a_worker_thread() -> None:
+    import os
+
+    from looplab_fastapi.placement import STARTUP_CPUS, keep_off_loop
+
+    if len(STARTUP_CPUS) < 2:
+        pytest.skip("needs two CPUs")
+    seen: list[frozenset[int]] = []
+
+    def worker() -> None:
+        keep_off_loop()
+        seen.append(frozenset(os.sched_getaffinity(0)))
+
+    os.sched_setaffinity(0, {min(STARTUP_CPUS)})  # as the runner pins the loop thread
+    try:
+        thread = threading.Thread(target=worker)  # inherits the one CPU
+        thread.start()
+        thread.join()
+    finally:
+        os.sched_setaffinity(0, STARTUP_CPUS)
+    assert seen == [STARTUP_CPUS]

@@ -41,6 +41,9 @@ class Executor(Protocol):
 
     def in_flight(self) -> int: ...
 
+    async def start(self) -> None:
+        """Creates the workers before the app reports ready (placement.py says why)."""
+
     def submit(self, task: Task, background: BackgroundTasks) -> None: ...
 
     def abandon_queued(self) -> None:

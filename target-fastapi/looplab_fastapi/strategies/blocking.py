@@ -32,6 +32,9 @@ class BlockingExecutor:
     def in_flight(self) -> int:
         return self._running
 
+    async def start(self) -> None:
+        return None
+
     def submit(self, task: Task, background: BackgroundTasks) -> None:
         self._accepted += 1
         background.add_task(self.run, task)

@@ -11,6 +11,7 @@ import asyncio
 from fastapi import BackgroundTasks
 
 from ..clock import precise_now
+from ..placement import keep_off_loop
 from ..tasks.task import Task
 from ..workloads import run_task_workload
 from .base import Completion, TaskLifecycle, describe_error
@@ -37,6 +38,9 @@ class DefTaskExecutor:
     def in_flight(self) -> int:
         return self._running
 
+    async def start(self) -> None:
+        return None
+
     def submit(self, task: Task, background: BackgroundTasks) -> None:
         self._loop = asyncio.get_running_loop()
         self._accepted += 1
@@ -44,6 +48,7 @@ class DefTaskExecutor:
 
     def run(self, task: Task) -> None:
         """Runs in a Starlette thread-pool thread; bookkeeping is handed back to the loop."""
+        keep_off_loop()  # anyio creates its threads from the loop thread (see placement.py)
         loop = self._loop
         assert loop is not None
         if self._abandoned:

@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import BackgroundTasks
 
 from ..clock import precise_now
+from ..placement import STARTUP_CPUS
 from ..pool_child import init_child, run_in_child, warm_up
 from ..tasks.task import Task
 from ..workloads import WorkloadResult
@@ -49,10 +50,10 @@ class ProcessPoolStrategy:
             max_workers=self.size,
             mp_context=self._context,
             initializer=init_child,
-            initargs=(self._started_queue,),
+            initargs=(self._started_queue, STARTUP_CPUS),
         )
 
-    async def warm_up(self) -> None:
+    async def start(self) -> None:
         """Starts every process now, so the first tasks do not pay for spawning them."""
         loop = asyncio.get_running_loop()
         self._loop = loop

@@ -5,11 +5,13 @@ it frees the loop for work that releases the GIL (sleep, hash), not for pure-Pyt
 from __future__ import annotations
 
 import asyncio
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from fastapi import BackgroundTasks
 
 from ..clock import precise_now
+from ..placement import keep_off_loop
 from ..tasks.task import Task
 from ..workloads import run_task_workload
 from .base import Completion, TaskLifecycle, describe_error
@@ -20,9 +22,12 @@ class ThreadPoolStrategy:
     faults: tuple[str, ...] = ("throw",)
 
     def __init__(self, size: int, queue_limit: int, lifecycle: TaskLifecycle) -> None:
+        self.size = size
         self.queue_limit = queue_limit
         self.lifecycle = lifecycle
-        self.pool = ThreadPoolExecutor(max_workers=size, thread_name_prefix="looplab-threadpool")
+        self.pool = ThreadPoolExecutor(
+            max_workers=size, thread_name_prefix="looplab-threadpool", initializer=keep_off_loop
+        )
         self._accepted = 0
         self._running = 0
         self._abandoned = False
@@ -36,6 +41,14 @@ class ThreadPoolStrategy:
 
     def in_flight(self) -> int:
         return self._running
+
+    async def start(self) -> None:
+        """Creates every thread now: each waits at a barrier until all of them exist."""
+        barrier = threading.Barrier(self.size)
+        loop = asyncio.get_running_loop()
+        await asyncio.gather(
+            *(loop.run_in_executor(self.pool, barrier.wait, 10) for _ in range(self.size))
+        )
 
     def submit(self, task: Task, background: BackgroundTasks) -> None:
         loop = asyncio.get_running_loop()
