@@ -118,9 +118,6 @@ class TaskService:
         if not self._pending_ids:
             self._idle.set()
 
-    def stop_accepting(self) -> None:
-        self._accepting = False
-
     async def drain(self, timeout_ms: int) -> DrainSummary:
         """Stops accepting, waits for accepted tasks up to the timeout, then gives up on the rest."""
         self._accepting = False
@@ -137,7 +134,7 @@ class TaskService:
                 executor.abandon_queued()
             for task in list(self._pending_ids.values()):
                 self._pending_ids.pop(task.id)
-                self._record_outcome(task, "abandoned")
+                self._abandon(task)
                 abandoned += 1
             self._idle.set()
         return DrainSummary(
@@ -151,8 +148,8 @@ class TaskService:
     async def close(self) -> None:
         await asyncio.gather(*(executor.close() for executor in self.executors.values()))
 
-    def _record_outcome(self, task: Task, outcome: str) -> None:
-        self.metrics.count_outcome(task.strategy, task.spec.workload, outcome)
+    def _abandon(self, task: Task) -> None:
+        self.metrics.count_outcome(task.strategy, task.spec.workload, "abandoned")
         logger.warning(
             "task abandoned",
             extra={"task_id": task.id, "strategy": task.strategy, "workload": task.spec.workload},
