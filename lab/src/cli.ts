@@ -56,7 +56,7 @@ function budgetsFrom(path: string | false): ReturnType<typeof loadBudgets> {
 const program = new Command()
   .name('looplab')
   .description(
-    'Runs the same workload as async, blocking and pooled background work under the same load, and reports what each does to other requests.',
+    'Runs the same workload as every background strategy of the target apps (contract/data/strategies.json) under the same load, and reports what each does to other requests.',
   )
   .showHelpAfterError();
 
