@@ -20,7 +20,7 @@ type Trigger = 'async' | 'queue' | 'blocking';
  * blocks the loop adds it every time. So the queue phase may run up to ATTEMPTS times and the
  * quietest counts: if the worker's jobs held up the API, every attempt would show it.
  */
-const ATTEMPTS = 3;
+const ATTEMPTS = 5;
 
 async function bestOf(attempts: number, measure: () => Promise<ProbeStats>): Promise<ProbeStats> {
   let best: ProbeStats | undefined;

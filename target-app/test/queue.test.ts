@@ -130,16 +130,24 @@ describe('queue with a real Redis and worker', () => {
     expect(body.issues?.[0]?.field).toBe('fault');
   });
 
-  it('shows running while the worker runs it', async () => {
-    const accepted = await postJson<Accepted>(`${app.url}${QUEUE}`, { workload: 'sleep', ms: 600 });
+  it("shows running while the worker runs it, and the worker's /metrics answers meanwhile", async () => {
+    const JOB_MS = 1500;
+    const accepted = await postJson<Accepted>(`${app.url}${QUEUE}`, {
+      workload: 'cpu',
+      ms: JOB_MS,
+    });
     await expect
       .poll(
         async () => (await getJson<TaskView>(`${app.url}/tasks/${accepted.body.id}`)).body.status,
-        {
-          timeout: 5000,
-        },
+        { timeout: 5000, interval: 20 },
       )
       .toBe('running');
+    // The job runs on a worker thread: the worker's own loop is free to answer the scrape.
+    const started = performance.now();
+    const during = await scrape(workerUrl);
+    expect(performance.now() - started).toBeLessThan(JOB_MS / 2);
+    expect(sampleValue(during, METRICS.tasksInFlight.name, { strategy: 'queue' })).toBe(1);
+    expect(sampleValue(during, METRICS.queueJobs.name, { state: 'active' })).toBe(1);
     expect((await waitForAll(app.url, [accepted.body.id]))[0]?.status).toBe('done');
   });
 

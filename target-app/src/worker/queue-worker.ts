@@ -1,7 +1,7 @@
+import { join } from 'node:path';
 import { QUEUE_NAME } from '@looplab/contract';
 import { type Job, Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { preciseNow } from '../common/clock.js';
 import { runMs, type Task, waitMs } from '../common/tasks/task.js';
 import { describeError } from '../common/tasks/task-executor.js';
 import { throttled } from '../common/throttled-log.js';
@@ -9,7 +9,6 @@ import { QueueClient } from '../strategies/queue/queue-client.js';
 import type { QueueJobData, QueueJobResult } from '../strategies/queue/queue-job.js';
 import { workerConnection } from '../strategies/queue/redis-connection.js';
 import { TaskTracing } from '../telemetry/task-tracing.js';
-import { runTaskWorkload } from '../workloads/run-task.js';
 import { QUEUE_STATES, WorkerMetrics } from './worker-metrics.js';
 
 export interface DrainResult {
@@ -17,21 +16,23 @@ export interface DrainResult {
   elapsedMs: number;
 }
 
-interface Timing {
-  startedAt: number;
-  finishedAt?: number;
-}
+/** Built next to this file: BullMQ loads it on a worker thread (see job-processor.ts). */
+const PROCESSOR_FILE = join(__dirname, 'job-processor.js');
+
+type Outcome = Pick<Task, 'startedAt' | 'finishedAt' | 'result' | 'error'> & {
+  status: 'done' | 'failed';
+};
 
 /**
- * Runs the queue strategy's jobs, one at a time, with the same workload function as every
- * other strategy. The workload is synchronous, so while it runs this process's loop is busy:
- * that is the point of running it here and not in the API.
+ * Runs the queue strategy's jobs one at a time, with the same workload function as every other
+ * strategy, on a worker thread of this process; this thread keeps the locks in Redis fresh,
+ * serves /metrics and records each job's outcome, timings and span.
  */
 export class QueueWorker {
   readonly metrics: WorkerMetrics;
   private readonly worker: Worker<QueueJobData, QueueJobResult>;
   private readonly queue: QueueClient;
-  private readonly timings = new Map<string, Timing>();
+  private readonly running = new Set<string>();
   private readonly tracing = new TaskTracing();
 
   constructor(redisUrl: string, logger: Logger) {
@@ -47,22 +48,32 @@ export class QueueWorker {
       commandTimeoutMs: 1000,
       onRedisError: logRedisError,
     });
-    this.metrics = new WorkerMetrics(() => this.queue.counts(QUEUE_STATES), logRedisError);
-    this.worker = new Worker<QueueJobData, QueueJobResult>(
-      QUEUE_NAME,
-      async (job) => this.process(job),
-      {
-        connection: workerConnection(redisUrl),
-        concurrency: 1,
-        // After Redis comes back, retry recording a finished job within a second, not 15.
-        runRetryDelay: 1000,
-      },
+    this.metrics = new WorkerMetrics(
+      () => this.queue.counts(QUEUE_STATES),
+      () => this.running.size,
+      logRedisError,
     );
+    this.worker = new Worker<QueueJobData, QueueJobResult>(QUEUE_NAME, PROCESSOR_FILE, {
+      connection: workerConnection(redisUrl),
+      concurrency: 1,
+      useWorkerThreads: true,
+      // After Redis comes back, retry recording a finished job within a second, not 15.
+      runRetryDelay: 1000,
+    });
     this.worker.on('error', logRedisError);
-    this.worker.on('completed', (job, result) => this.completed(job, result));
+    this.worker.on('active', (job) => this.running.add(String(job.id)));
+    this.worker.on('completed', (job, result) => this.settle(job, { status: 'done', ...result }));
     this.worker.on('failed', (job, error) => {
-      if (job) this.failed(job, error);
       logger.warn({ task_id: job?.id, error: error.message }, 'task failed');
+      // A failure has only BullMQ's own timestamps (whole ms): the thread threw instead of returning.
+      if (job) {
+        this.settle(job, {
+          status: 'failed',
+          startedAt: job.processedOn,
+          finishedAt: job.finishedOn,
+          error: error.message,
+        });
+      }
     });
   }
 
@@ -86,43 +97,9 @@ export class QueueWorker {
     return { timedOut, elapsedMs: Date.now() - started };
   }
 
-  private process(job: Job<QueueJobData, QueueJobResult>): QueueJobResult {
-    const timing: Timing = { startedAt: preciseNow() };
-    this.timings.set(String(job.id), timing);
-    this.metrics.started();
-    try {
-      // `crash` is refused by the API for this strategy; only `throw` reaches the worker.
-      const fault = job.data.fault === 'throw' ? 'throw' : undefined;
-      const result = runTaskWorkload(job.data.spec, fault);
-      timing.finishedAt = preciseNow();
-      return { startedAt: timing.startedAt, finishedAt: timing.finishedAt, result };
-    } catch (error) {
-      timing.finishedAt = preciseNow();
-      throw error;
-    } finally {
-      this.metrics.stopped();
-    }
-  }
-
-  private completed(job: Job<QueueJobData, QueueJobResult>, outcome: QueueJobResult): void {
-    this.timings.delete(String(job.id));
-    this.settle(job, { status: 'done', ...outcome });
-  }
-
-  private failed(job: Job<QueueJobData, QueueJobResult>, error: Error): void {
-    // A job failed by the stall check may never have run here: then there are no timings.
-    const timing = this.timings.get(String(job.id));
-    this.timings.delete(String(job.id));
-    this.settle(job, { status: 'failed', ...timing, error: error.message });
-  }
-
   /** Outcome, wait and run time on /metrics, and the task's span linked to the request that enqueued it. */
-  private settle(
-    job: Job<QueueJobData, QueueJobResult>,
-    outcome: Pick<Task, 'startedAt' | 'finishedAt' | 'result' | 'error'> & {
-      status: 'done' | 'failed';
-    },
-  ): void {
+  private settle(job: Job<QueueJobData, QueueJobResult>, outcome: Outcome): void {
+    this.running.delete(String(job.id));
     const task: Task = {
       id: String(job.id),
       strategy: 'queue',

@@ -8,9 +8,9 @@ describe('WorkerMetrics', () => {
   it('exports the queue strategy task metrics and the job counts under contract names', async () => {
     const metrics = new WorkerMetrics(
       async () => ({ waiting: 3, active: 1, completed: 7 }),
+      () => 1,
       () => undefined,
     );
-    metrics.started();
     metrics.observe('cpu', 'done', 12, 200);
     const text = await metrics.registry.metrics();
     expect(line(text, `${METRICS.queueJobs.name}{state="waiting"}`)).toMatch(/ 3$/);
@@ -32,6 +32,7 @@ describe('WorkerMetrics', () => {
         if (!redisUp) throw new Error('Redis is unavailable');
         return { waiting: 2 };
       },
+      () => 0,
       (error) => errors.push(error),
     );
     await metrics.registry.metrics();

@@ -29,9 +29,12 @@ export class WorkerMetrics {
   private readonly wait: Histogram;
   private readonly run: Histogram;
   private readonly outcomes: Counter;
-  private running = 0;
 
-  constructor(readJobCounts: () => Promise<JobCounts>, onCountsError: (error: unknown) => void) {
+  constructor(
+    readJobCounts: () => Promise<JobCounts>,
+    readInFlight: () => number,
+    onCountsError: (error: unknown) => void,
+  ) {
     collectDefaultMetrics({ register: this.registry });
     const buckets = (metric: MetricDefinition) => [...(metric.buckets ?? [])];
     this.wait = new Histogram({
@@ -48,7 +51,7 @@ export class WorkerMetrics {
     const inFlight: Gauge = new Gauge({
       ...spec(METRICS.tasksInFlight),
       registers: [this.registry],
-      collect: () => inFlight.set({ strategy: STRATEGY }, this.running),
+      collect: () => inFlight.set({ strategy: STRATEGY }, readInFlight()),
     });
     const jobs: Gauge = new Gauge({
       ...spec(METRICS.queueJobs),
@@ -63,14 +66,6 @@ export class WorkerMetrics {
       },
     });
     for (const state of QUEUE_STATES) jobs.set({ state }, 0);
-  }
-
-  started(): void {
-    this.running++;
-  }
-
-  stopped(): void {
-    this.running--;
   }
 
   observe(
