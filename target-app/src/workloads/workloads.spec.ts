@@ -1,6 +1,6 @@
 import { pbkdf2Sync } from 'node:crypto';
 import { MAX_ITERATIONS, WORKLOAD_KINDS, WORKLOAD_MS, type WorkloadKind } from '@looplab/contract';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ITERATION_MEANING } from './iteration-meaning.js';
 import { runWorkload, startWorkload } from './workloads.js';
 
@@ -148,12 +148,29 @@ describe('startWorkload: slicing never changes the total work', () => {
   );
 
   it.each(['cpu', 'hash'] as const)(
-    '%s by ms: works for the budget, in many slices',
+    '%s by ms: spends the budget as working time, slice by slice',
     (workload) => {
-      const { result, slices } = sliced({ workload, ms: 40 }, 5);
-      expect(result.elapsedMs).toBeGreaterThanOrEqual(40);
-      expect(result.elapsedMs).toBeLessThan(400);
-      expect(slices).toBeGreaterThanOrEqual(4);
+      // A clock that advances 1 ms per reading: each iteration "costs" 1 ms, whatever the box's load.
+      let now = 0;
+      const clock = vi.spyOn(performance, 'now').mockImplementation(() => ++now);
+      try {
+        const run = startWorkload({ workload, ms: 40 });
+        const sliceLengths: number[] = [];
+        let finished = false;
+        while (!finished) {
+          const before = now;
+          finished = run.runSlice(5);
+          sliceLengths.push(now - before);
+        }
+        const result = run.result();
+        expect(result.elapsedMs).toBeGreaterThanOrEqual(40);
+        expect(result.elapsedMs).toBeLessThan(40 + 5 * 3);
+        // Every slice stops within a reading or two of its 5 ms.
+        expect(Math.max(...sliceLengths)).toBeLessThanOrEqual(8);
+        expect(sliceLengths.length).toBeGreaterThanOrEqual(6);
+      } finally {
+        clock.mockRestore();
+      }
     },
   );
 
