@@ -86,6 +86,7 @@ function run(
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         PYTHONPATH: HOOKS_DIR,
+        PYTHONDONTWRITEBYTECODE: '1',
         SCHEMATHESIS_HOOKS: 'looplab_fuzz_hooks',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
