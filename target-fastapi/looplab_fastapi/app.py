@@ -104,6 +104,13 @@ def _background_openapi(spec: StrategySpec, state: AppState) -> dict[str, Any]:
             "202": {
                 "description": "Accepted; poll status_url",
                 "content": {"application/json": {"schema": ACCEPTED_BODY}},
+                "links": {
+                    "GetTask": {
+                        "operationId": "getTask",
+                        "parameters": {"id": "$response.body#/id"},
+                        "description": "The accepted task: its status, timestamps, wait and run time",
+                    }
+                },
             },
             "400": error_response("Invalid body: the issues name each field and rule"),
             "413": error_response("Body too large"),
@@ -203,6 +210,7 @@ def create_app(config: AppConfig, contract: Contract) -> FastAPI:
 
     @app.get(
         "/tasks/{id}",
+        operation_id="getTask",
         tags=["tasks"],
         summary="A background task: status, timestamps, wait and run time",
         responses={"404": error_response("Unknown id (or forgotten: only recent tasks are kept)")},

@@ -211,6 +211,25 @@ describe.each(TARGETS)('endpoints of the %s app (real process, real HTTP)', (run
     expect(plain).not.toContain('trace_id=');
   });
 
+  it('links the 202 of every background strategy to GET /tasks/{id} in its OpenAPI (the stateful fuzzer follows it)', async () => {
+    type Operation = {
+      operationId?: string;
+      responses?: Record<string, { links?: Record<string, Record<string, unknown>> }>;
+    };
+    const { body } = await getJson<{ paths: Record<string, Record<string, Operation>> }>(
+      `${target.url}/docs-json`,
+    );
+    const getTask = body.paths['/tasks/{id}']?.get?.operationId;
+    expect(getTask).toBeTypeOf('string');
+    for (const strategy of target.strategies.filter((s) => s.status === 202)) {
+      const operation = body.paths[strategy.route]?.[strategy.method.toLowerCase()];
+      const links = Object.values(operation?.responses?.['202']?.links ?? {});
+      expect(links, strategy.route).toContainEqual(
+        expect.objectContaining({ operationId: getTask, parameters: { id: '$response.body#/id' } }),
+      );
+    }
+  });
+
   it('documents every endpoint with OpenAPI at /docs (UI) and /docs-json', async () => {
     const ui = await fetch(`${target.url}/docs`);
     expect(ui.status).toBe(200);
