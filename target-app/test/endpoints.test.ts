@@ -1,4 +1,4 @@
-import { strategiesOf } from '@looplab/contract';
+import { strategiesOf, strategy as strategyNamed } from '@looplab/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, startApp } from './support/app-process.js';
 import {
@@ -104,7 +104,7 @@ describe('endpoints (real app, real HTTP)', () => {
   it('a chunked task by iterations does the same work as a blocking one', async () => {
     const body = { workload: 'cpu', iterations: 300 };
     const results: unknown[] = [];
-    for (const route of ['/background/blocking', '/background/chunked']) {
+    for (const route of [strategyNamed('blocking').route, strategyNamed('chunked').route]) {
       const accepted = await postJson<{ id: string }>(`${app.url}${route}`, body);
       expect(accepted.status).toBe(202);
       expect((await waitForTask(app.url, accepted.body.id)).status).toBe('done');
@@ -142,8 +142,8 @@ describe('endpoints (real app, real HTTP)', () => {
 
   it.each([
     ['DELETE', '/ping', 'GET, HEAD'],
-    ['GET', '/background/pooled', 'POST'],
-    ['PUT', '/inline', 'POST'],
+    ['GET', strategyNamed('pooled').route, 'POST'],
+    ['PUT', strategyNamed('inline').route, 'POST'],
     ['POST', '/tasks/00000000-0000-0000-0000-000000000000', 'GET, HEAD'],
   ])('%s %s → 405 with Allow: %s', async (method, path, allow) => {
     const response = await fetch(`${app.url}${path}`, { method });

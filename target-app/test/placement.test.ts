@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { strategy } from '@looplab/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, startApp } from './support/app-process.js';
 import { postJson, sampleValue, scrape, waitForTask } from './support/http.js';
@@ -50,8 +51,8 @@ describe('placement: every pool worker is created at start-up', () => {
   it('has both pools full before any task was submitted', async () => {
     expect(childrenAtStart).toHaveLength(POOL_SIZE);
     const exposition = await scrape(app.url);
-    for (const strategy of ['pooled', 'process']) {
-      expect(sampleValue(exposition, 'looplab_pool_workers', { strategy }), strategy).toBe(
+    for (const name of ['pooled', 'process']) {
+      expect(sampleValue(exposition, 'looplab_pool_workers', { strategy: name }), name).toBe(
         POOL_SIZE,
       );
     }
@@ -60,7 +61,7 @@ describe('placement: every pool worker is created at start-up', () => {
   it('creates no thread and no child process while running more tasks than workers', async () => {
     const accepted: string[] = [];
     for (let i = 0; i < POOL_SIZE * 3; i++) {
-      for (const route of ['/background/pooled', '/background/process']) {
+      for (const route of [strategy('pooled').route, strategy('process').route]) {
         const response = await postJson<{ id: string }>(`${app.url}${route}`, {
           workload: 'cpu',
           ms: 50,

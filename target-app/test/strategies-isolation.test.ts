@@ -1,3 +1,4 @@
+import { strategy } from '@looplab/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, startApp } from './support/app-process.js';
 import { type ProbeStats, postJson, probe, sampleValue, scrape } from './support/http.js';
@@ -11,11 +12,9 @@ const SLICE_MS = 5;
 const LAG_WINDOW_S = 2;
 
 type Strategy = 'inline' | 'chunked' | 'process';
-const ROUTE: Record<Strategy, string> = {
-  inline: '/inline',
-  chunked: '/background/chunked',
-  process: '/background/process',
-};
+const ROUTE = Object.fromEntries(
+  (['inline', 'chunked', 'process'] as const).map((name) => [name, strategy(name).route]),
+) as Record<Strategy, string>;
 
 interface Phase {
   probe: ProbeStats;
@@ -31,15 +30,17 @@ async function lagMaxMs(app: AppProcess): Promise<number> {
 }
 
 /** Fires one task every TRIGGER_EVERY_MS while the probe runs, then reads the lag window. */
-async function phase(app: AppProcess, strategy: Strategy | null): Promise<Phase> {
+const contractStatus = (name: Strategy) => strategy(name).status;
+
+async function phase(app: AppProcess, name: Strategy | null): Promise<Phase> {
   let stop = false;
   const triggers = (async () => {
-    while (!stop && strategy) {
-      const response = await postJson(`${app.url}${ROUTE[strategy]}`, {
+    while (!stop && name) {
+      const response = await postJson(`${app.url}${ROUTE[name]}`, {
         workload: 'cpu',
         ms: WORKLOAD_MS,
       });
-      expect(response.status).toBe(strategy === 'inline' ? 200 : 202);
+      expect(response.status).toBe(contractStatus(name));
       await new Promise((resolve) => setTimeout(resolve, TRIGGER_EVERY_MS));
     }
   })();
@@ -75,8 +76,8 @@ describe('isolation of the inline, chunked and process strategies', () => {
       LOOPLAB_EVENT_LOOP_WINDOW_S: String(LAG_WINDOW_S),
     });
     // Warm up the JIT on every path and the connection pool.
-    for (const strategy of Object.keys(ROUTE) as Strategy[]) {
-      await postJson(`${app.url}${ROUTE[strategy]}`, { workload: 'cpu', ms: 20 });
+    for (const route of Object.values(ROUTE)) {
+      await postJson(`${app.url}${route}`, { workload: 'cpu', ms: 20 });
     }
     await probe(app.url, 1500);
     await settle();
