@@ -102,7 +102,7 @@ def parse_async_ms(values: list[str], contract: Contract) -> int:
     if not values:
         return 0
     if len(values) > 1:
-        raise InvalidInputError([{"field": "ms", "rule": "ms must be given once"}])
+        raise InvalidInputError([{"field": "ms", "rule": "ms must be one number"}])
     raw = values[0]
     if not _QUERY_NUMBER.match(raw):
         raise InvalidInputError([{"field": "ms", "rule": "ms must be a number"}])

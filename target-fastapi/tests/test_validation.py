@@ -114,7 +114,7 @@ def test_async_query_accepts_plain_decimals(raw: list[str], ms: int, contract: C
         (["-5"], "ms must be between 0 and 10000"),
         (["10001"], "ms must be between 0 and 10000"),
         (["1.5"], "ms must be an integer"),
-        (["1", "2"], "ms must be given once"),
+        (["1", "2"], "ms must be one number"),
     ],
 )
 def test_async_query_rejects(raw: list[str], rule: str, contract: Contract) -> None:

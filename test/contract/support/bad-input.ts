@@ -187,6 +187,13 @@ export const BAD_BODIES: readonly BadRequest[] = [
     rule: /valid, non-empty JSON/,
   },
   { name: 'an empty body', raw: '', status: 400, field: 'body', rule: /valid, non-empty JSON/ },
+  ...['NaN', 'Infinity', '-Infinity'].map((constant) => ({
+    name: `${constant} (not JSON, though some parsers take it)`,
+    raw: `{"workload":"cpu","ms":${constant}}`,
+    status: 400,
+    field: 'body',
+    rule: /valid, non-empty JSON/,
+  })),
   {
     name: `a body over ${MAX_BODY_BYTES} bytes`,
     raw: body({ workload: 'cpu', ms: 5, padding: 'x'.repeat(MAX_BODY_BYTES) }),
@@ -201,6 +208,14 @@ export const BAD_BODIES: readonly BadRequest[] = [
     field: 'content-type',
     rule: /application\/json/,
     contentType: 'text/plain',
+  },
+  {
+    name: 'a vendor +json body',
+    raw: body({ workload: 'cpu', ms: 5 }),
+    status: 415,
+    field: 'content-type',
+    rule: /application\/json/,
+    contentType: 'application/vnd.api+json',
   },
   {
     name: 'an XML body',
@@ -218,6 +233,7 @@ export const BAD_ASYNC_QUERIES: ReadonlyArray<readonly [string, RegExp]> = [
   ['ms=', notANumber],
   [`ms=${WORKLOAD_MS.min - 5}`, msRange],
   ['ms=1.5', notAnInteger],
+  ['ms=1&ms=2', /ms must be one number/],
   [`ms=${WORKLOAD_MS.max + 1}`, msRange],
 ];
 
