@@ -36,6 +36,7 @@ export const defaultsData = {
     "LOOPLAB_EVENT_LOOP_RESOLUTION_MS": 5,
     "LOOPLAB_EVENT_LOOP_WINDOW_S": 10,
     "LOOPLAB_CHUNK_MS": 5,
+    "LOOPLAB_QUEUE_LOCK_MS": 30000,
     "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
     "OTEL_TRACES_SAMPLER_ARG": "0.1"
   },
