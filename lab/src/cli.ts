@@ -115,7 +115,7 @@ addLoadOptions(
   )
   .option(
     '--budgets <file>',
-    "budgets checked besides the scenario's thresholds (exit 3 when one is broken)",
+    "budget file (exit 3 when one is broken); given, it replaces the scenario's thresholds",
     DEFAULT_BUDGETS,
   )
   .option('--no-budgets', 'check neither budgets nor the scenario thresholds')
@@ -151,9 +151,11 @@ addLoadOptions(
     if (flags.workloads && this.getOptionValueSource('workload') === 'cli')
       this.error('error: give --workload or --workloads, not both', { exitCode: 2 });
     const checked = flags.budgets !== false;
+    // The scenario's thresholds, plus looplab.budgets.json; an explicit --budgets file instead.
+    const withThresholds = checked && this.getOptionValueSource('budgets') !== 'cli';
     const written = await runCompareCommand(
       REPO_ROOT,
-      { ...flags, thresholds: checked ? preset.thresholds : [] },
+      { ...flags, thresholds: withThresholds ? preset.thresholds : [] },
       checked ? budgetsFrom(flags.budgets) : [],
     );
     process.exitCode = printBudgetSummary(written.report) ? 0 : EXIT_BUDGET_BROKEN;
@@ -278,7 +280,11 @@ program
             },
             budgets,
           )
-        : rebuild(folder as string, budgets, flags.budgets !== false);
+        : rebuild(
+            folder as string,
+            budgets,
+            flags.budgets !== false && this.getOptionValueSource('budgets') !== 'cli',
+          );
     if ('provenance' in written)
       for (const note of written.provenance.notes) console.log(`note: ${note}`);
     console.log(written.report.verdict);

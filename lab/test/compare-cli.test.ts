@@ -52,8 +52,18 @@ describe('looplab compare (real app, real load)', () => {
       const url = (
         /client metrics for Prometheus: (\S+)/.exec(stdout) as RegExpExecArray
       )[1] as string;
-      await new Promise((resolve) => setTimeout(resolve, 9000));
-      liveMetrics = await (await fetch(url)).text();
+      // Poll until a phase is running and probes were answered (the app's start-up takes
+      // from 1 s on an idle machine to 10+ s on a busy one), as a scraper would see it.
+      const deadline = Date.now() + 90_000;
+      while (Date.now() < deadline) {
+        liveMetrics = await (await fetch(url)).text();
+        if (
+          /^looplab_run_phase\{.*\} 1$/m.test(liveMetrics) &&
+          /status="200"\} [1-9]/.test(liveMetrics)
+        )
+          break;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
     })();
     run = await running;
     await scraped.catch(() => undefined);

@@ -333,3 +333,24 @@ describe('MetricsSampler', () => {
     expect(seen).toEqual([]);
   });
 });
+
+describe('toMetricsSample with the queue worker’s exposition', () => {
+  it('counts the worker’s tasks with the app’s, but reports the app’s memory alone', () => {
+    const app = [
+      'process_resident_memory_bytes 100',
+      'looplab_queue_enqueue_seconds_bucket{strategy="queue",le="0.001"} 3',
+      'looplab_queue_enqueue_seconds_bucket{strategy="queue",le="+Inf"} 4',
+    ].join('\n');
+    const worker = [
+      'process_resident_memory_bytes 900',
+      'looplab_tasks_total{strategy="queue",workload="cpu",outcome="done"} 7',
+    ].join('\n');
+    const sample = toMetricsSample(app, 'queue', 0, worker);
+    expect(sample.appMemoryBytes).toBe(100);
+    expect(sample.tasksDone).toBe(7);
+    expect(sample.enqueueBuckets).toEqual([
+      [0.001, 3],
+      [Number.POSITIVE_INFINITY, 4],
+    ]);
+  });
+});

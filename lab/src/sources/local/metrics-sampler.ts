@@ -4,9 +4,19 @@ import { bucketsOf, parsePromText, sumOf } from './prom-text.js';
 
 const M = METRICS;
 
-/** Reduces one /metrics scrape (the app's, plus the queue worker's when there is one) to the fields the report needs for one strategy. */
-export function toMetricsSample(exposition: string, strategy: Strategy, t: number): MetricsSample {
-  const samples = parsePromText(exposition);
+/**
+ * Reduces one /metrics scrape to the fields the report needs for one strategy: the app's
+ * exposition, followed by the queue worker's when there is one (its tasks are counted with the
+ * app's; the memory reported as the app's is the app's alone).
+ */
+export function toMetricsSample(
+  exposition: string,
+  strategy: Strategy,
+  t: number,
+  workerExposition = '',
+): MetricsSample {
+  const app = parsePromText(exposition);
+  const samples = workerExposition ? [...app, ...parsePromText(workerExposition)] : app;
   const byStrategy = { strategy };
   /** A gauge's sum, or undefined when the scrape has no such series (an older app). */
   const present = (name: string, labels: Record<string, string> = {}) =>
@@ -27,7 +37,9 @@ export function toMetricsSample(exposition: string, strategy: Strategy, t: numbe
     waitBuckets: bucketsOf(samples, M.taskWait.name, byStrategy),
     runBuckets: bucketsOf(samples, M.taskRun.name, byStrategy),
   };
-  const appMemoryBytes = present(M.processResidentMemory.name);
+  const appMemoryBytes = app.some((sample) => sample.name === M.processResidentMemory.name)
+    ? sumOf(app, M.processResidentMemory.name)
+    : undefined;
   if (appMemoryBytes !== undefined) sample.appMemoryBytes = appMemoryBytes;
   // What a strategy costs besides the loop, only where the strategy has it (the contract's `strategies`).
   const poolWorkers = M.poolWorkers.strategies?.includes(strategy)
@@ -90,11 +102,12 @@ export class MetricsSampler {
     if (this.stopped) return Promise.resolve();
     this.inFlight = (async () => {
       try {
-        const texts = await Promise.all(this.options.metricsUrls.map(scrape));
+        const [appText = '', ...others] = await Promise.all(this.options.metricsUrls.map(scrape));
         const sample = toMetricsSample(
-          texts.join('\n'),
+          appText,
           this.options.strategy,
           Date.now() - this.options.phaseStart,
+          others.join('\n'),
         );
         this.samples.push(sample);
         this.options.onSample?.(sample);
