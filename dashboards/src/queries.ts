@@ -40,7 +40,7 @@ const PAIR = 'testid=~"$testid|$testid_b", target=~"$target"';
 const m = (key: MetricKey): string => METRICS[key].name;
 
 /** Matcher for the strategies that produce a metric (contract: the metric's `strategies`). */
-const strategiesOf = (key: MetricKey): string => {
+const strategyMatcher = (key: MetricKey): string => {
   const list = METRICS[key].strategies;
   if (!list) throw new Error(`metric ${key} lists no strategies in the contract`);
   return list.length === 1 ? `strategy="${list[0]}"` : `strategy=~"${list.join('|')}"`;
@@ -122,7 +122,7 @@ export const TASKS_IN_FLIGHT = `sum by (strategy) (${m('tasksInFlight')}{${TARGE
 export const TASK_QUEUE_DEPTH = `sum by (strategy) (${m('taskQueueDepth')}{${TARGET}, strategy=~"$strategy"})`;
 export const TASK_OUTCOMES_RATE = `sum by (strategy, outcome) (rate(${m('tasks')}{${TARGET}, strategy=~"$strategy"}[$__rate_interval]))`;
 
-const POOLS = `${APP}, ${strategiesOf('poolWorkers')}, strategy=~"$strategy"`;
+const POOLS = `${APP}, ${strategyMatcher('poolWorkers')}, strategy=~"$strategy"`;
 /** The pool's own lifetime utilization (moves slowly: an average since the pool started). */
 export const POOL_UTILIZATION_LIFETIME = `max by (strategy) (${m('poolUtilization')}{${POOLS}})`;
 /** How busy each pool is now: worker-seconds of work per second over its number of workers. */
@@ -132,22 +132,22 @@ export const POOL_WORKERS = `max by (strategy) (${m('poolWorkers')}{${POOLS}})`;
 export const POOL_WORKER_EXITS = `sum by (strategy) (increase(${m('poolWorkerExits')}{${POOLS}}[$__rate_interval]))`;
 export const POOL_QUEUE_SIZE = `max by (strategy) (${m('poolQueueSize')}{${POOLS}})`;
 /** Resident memory of the process pool's children, summed, next to the app's own. */
-export const POOL_WORKER_MEMORY = `max by (strategy) (${m('poolWorkerMemory')}{${APP}, ${strategiesOf('poolWorkerMemory')}, strategy=~"$strategy"})`;
+export const POOL_WORKER_MEMORY = `max by (strategy) (${m('poolWorkerMemory')}{${APP}, ${strategyMatcher('poolWorkerMemory')}, strategy=~"$strategy"})`;
 export const APP_RESIDENT_MEMORY = `max(${m('processResidentMemory')}{${APP}})`;
 
 /** BullMQ jobs by state, read from Redis by the queue worker at scrape time. */
 export const QUEUE_JOBS_BY_STATE = `max by (state) (${m('queueJobs')}{${TARGET}})`;
 /** Time the API spends durably enqueueing a job before it answers 202. */
 export const queueEnqueueQuantile = (q: Quantile): string =>
-  `histogram_quantile(${q}, sum by (le) (rate(${m('queueEnqueue')}_bucket{${APP}, ${strategiesOf('queueEnqueue')}}[$__rate_interval])))`;
+  `histogram_quantile(${q}, sum by (le) (rate(${m('queueEnqueue')}_bucket{${APP}, ${strategyMatcher('queueEnqueue')}}[$__rate_interval])))`;
 /** The queue worker's task wait (enqueue to start) and run time. */
 export const queueWorkerQuantile = (q: Quantile, what: 'wait' | 'run'): string =>
-  `histogram_quantile(${q}, sum by (le) (rate(${m(what === 'wait' ? 'taskWait' : 'taskRun')}_bucket{${TARGET}, ${strategiesOf('queueJobs')}}[$__rate_interval])))`;
+  `histogram_quantile(${q}, sum by (le) (rate(${m(what === 'wait' ? 'taskWait' : 'taskRun')}_bucket{${TARGET}, ${strategyMatcher('queueJobs')}}[$__rate_interval])))`;
 
 /** Slices of the chunked strategy: length quantiles and slices per second. */
 export const chunkSliceQuantile = (q: Quantile): string =>
-  `histogram_quantile(${q}, sum by (le) (rate(${m('taskSlice')}_bucket{${APP}, ${strategiesOf('taskSlice')}}[$__rate_interval])))`;
-export const CHUNK_SLICES_PER_SECOND = `sum(rate(${m('taskSlice')}_count{${APP}, ${strategiesOf('taskSlice')}}[$__rate_interval]))`;
+  `histogram_quantile(${q}, sum by (le) (rate(${m('taskSlice')}_bucket{${APP}, ${strategyMatcher('taskSlice')}}[$__rate_interval])))`;
+export const CHUNK_SLICES_PER_SECOND = `sum(rate(${m('taskSlice')}_count{${APP}, ${strategyMatcher('taskSlice')}}[$__rate_interval]))`;
 
 // ---------------------------------------------------------------------------------------------
 // Load generator (client side, per run)
