@@ -49,7 +49,7 @@ export async function setupPrometheus(log) {
   ].join(' ');
   const out = join(source, '.looplab-out');
   log(
-    `building prometheus and promtool ${version} (module ${moduleVersion}) with ${go}; about 6 min on 2 cores the first time`,
+    `building prometheus and promtool ${version} (module ${moduleVersion}) with ${go}; the first time about 7 min on 2 idle cores, longer on a busy machine`,
   );
   // netgo as upstream; not builtinassets: the web UI assets are not in the module and the lab only uses the API.
   const r = await runWithProgress(
