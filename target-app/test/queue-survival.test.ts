@@ -83,6 +83,28 @@ describe('queue jobs survive the processes around them', () => {
     expect(views.map((view) => view.status)).toEqual(ids.map(() => 'done'));
   });
 
+  it('a worker killed mid-job: after its lock expires the next worker runs the job again, and the rest', async () => {
+    const redis = await startRedis();
+    const app = await api(redis);
+    // A short lock so the test does not wait BullMQ's default 30 s for the stall check.
+    const shortLock = { LOOPLAB_QUEUE_LOCK_MS: '2000' };
+    const doomed = await startWorker(redis.url, shortLock);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      ids.push(
+        (await postJson<Reply>(`${app.url}${QUEUE}`, { workload: 'sleep', ms: 1500 })).body
+          .id as string,
+      );
+    }
+    await expect
+      .poll(async () => (await getJson<TaskView>(`${app.url}/tasks/${ids[0]}`)).body.status)
+      .toBe('running');
+    await doomed.kill();
+    await startWorker(redis.url, shortLock);
+    const views = await waitForAll(app.url, ids, 60_000);
+    expect(views.map((view) => view.status)).toEqual(ids.map(() => 'done'));
+  });
+
   it('Redis stopped mid-run (appendfsync always): 503s that say so, then every accepted job is done', async () => {
     let redis = await startRedis();
     await startWorker(redis.url);

@@ -20,7 +20,9 @@ async function main(): Promise<void> {
     process.exit(78);
   }
   const logger = createLogger(config.LOG_LEVEL, config.OTEL_SERVICE_NAME);
-  const worker = new QueueWorker(config.REDIS_URL, logger);
+  const worker = new QueueWorker(config.REDIS_URL, logger, {
+    lockMs: config.LOOPLAB_QUEUE_LOCK_MS,
+  });
   const metrics = await startMetricsServer(
     worker.metrics.registry,
     config.WORKER_PORT,

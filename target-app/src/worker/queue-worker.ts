@@ -35,7 +35,7 @@ export class QueueWorker {
   private readonly running = new Set<string>();
   private readonly tracing = new TaskTracing();
 
-  constructor(redisUrl: string, logger: Logger) {
+  constructor(redisUrl: string, logger: Logger, options: { lockMs: number }) {
     const logRedisError = throttled<unknown>(10_000, (error, skipped) =>
       logger.warn(
         { err: describeError(error), repeated: skipped },
@@ -57,6 +57,8 @@ export class QueueWorker {
       connection: workerConnection(redisUrl),
       concurrency: 1,
       useWorkerThreads: true,
+      lockDuration: options.lockMs,
+      stalledInterval: options.lockMs,
       // After Redis comes back, retry recording a finished job within a second, not 15.
       runRetryDelay: 1000,
     });

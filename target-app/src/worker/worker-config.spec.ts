@@ -14,6 +14,7 @@ describe('loadWorkerConfig', () => {
     expect(config.WORKER_PORT).toBe(APP_DEFAULTS.WORKER_PORT);
     expect(config.HOST).toBe(APP_DEFAULTS.HOST);
     expect(config.LOOPLAB_DRAIN_TIMEOUT_MS).toBe(APP_DEFAULTS.LOOPLAB_DRAIN_TIMEOUT_MS);
+    expect(config.LOOPLAB_QUEUE_LOCK_MS).toBe(APP_DEFAULTS.LOOPLAB_QUEUE_LOCK_MS);
   });
 
   it('reports every bad value at once', () => {

@@ -19,6 +19,11 @@ export const workerConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long SIGTERM waits for the running job; a job cut off stays in Redis and runs again. */
   LOOPLAB_DRAIN_TIMEOUT_MS: integer(0, 600_000).default(APP_DEFAULTS.LOOPLAB_DRAIN_TIMEOUT_MS),
+  /**
+   * How long a job's lock in Redis lasts (renewed at half of it while the job runs): a worker
+   * that dies mid-job loses its jobs to the next worker after about this long (BullMQ's stall check).
+   */
+  LOOPLAB_QUEUE_LOCK_MS: integer(1000, 600_000).default(APP_DEFAULTS.LOOPLAB_QUEUE_LOCK_MS),
   OTEL_SERVICE_NAME: z.string().min(1).default('looplab-queue-worker'),
 });
 

@@ -108,6 +108,14 @@ export class QueueWorkerProcess {
     clearTimeout(killer);
   }
 
+  /** SIGKILL: a crash mid-job; its job stays active in Redis until the lock expires. */
+  async kill(): Promise<void> {
+    if (this.exited) return;
+    const exited = once(this.child, 'exit');
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+
   private async waitForMetrics(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
