@@ -75,7 +75,7 @@ function countPytest(status) {
     const failed = attr('failures') + attr('errors');
     counts.failed += failed;
     counts.skipped += attr('skipped');
-    counts.passed += attr('tests') - failed - attr('skipped');
+    counts.passed += Math.max(0, attr('tests') - failed - attr('skipped'));
   }
   if (status !== 0 && counts.failed === 0) counts.failed = 1;
   return counts;
