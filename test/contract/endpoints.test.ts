@@ -31,6 +31,20 @@ const JOBS = [
   { workload: 'hash', iterations: 3 },
 ] as const satisfies ReadonlyArray<{ workload: WorkloadKind; ms?: number; iterations?: number }>;
 
+/** What GET /tasks/:id answers about a task, on every runtime. */
+const TASK_VIEW_KEYS = [
+  'id',
+  'strategy',
+  'workload',
+  'status',
+  'queued_at',
+  'started_at',
+  'finished_at',
+  'wait_ms',
+  'run_ms',
+  'result',
+  'error',
+] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ASYNC = strategyNamed('async');
 
@@ -108,6 +122,7 @@ describe.each(TARGETS)('endpoints of the %s app (real process, real HTTP)', (run
           task = started.body;
           expect((await getJson(`${target.url}/tasks/${task.id}`)).body).toEqual(task);
         }
+        expect(Object.keys(task).sort()).toEqual([...TASK_VIEW_KEYS].sort());
         expect(task.status, task.error ?? '').toBe('done');
         expect(task.id).toMatch(UUID);
         expect(task.strategy).toBe(strategy.name);
@@ -118,7 +133,7 @@ describe.each(TARGETS)('endpoints of the %s app (real process, real HTTP)', (run
         expect(Date.parse(task.started_at ?? '')).toBeGreaterThanOrEqual(
           Date.parse(task.queued_at),
         );
-        expect(Date.parse(task.finished_at ?? '')).toBeGreaterThanOrEqual(
+        expect(Date.parse(task.finished_at ?? ''), JSON.stringify(task)).toBeGreaterThanOrEqual(
           Date.parse(task.started_at ?? ''),
         );
       },
