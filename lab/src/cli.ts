@@ -155,7 +155,11 @@ addLoadOptions(
     const withThresholds = checked && this.getOptionValueSource('budgets') !== 'cli';
     const written = await runCompareCommand(
       REPO_ROOT,
-      { ...flags, thresholds: withThresholds ? preset.thresholds : [] },
+      {
+        ...flags,
+        strategiesGiven: this.getOptionValueSource('strategies') === 'cli',
+        thresholds: withThresholds ? preset.thresholds : [],
+      },
       checked ? budgetsFrom(flags.budgets) : [],
     );
     process.exitCode = printBudgetSummary(written.report) ? 0 : EXIT_BUDGET_BROKEN;

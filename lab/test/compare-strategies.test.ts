@@ -87,3 +87,57 @@ describe('looplab compare --strategies inline,chunked,process,queue (real app, R
     expect(report.verdict).toMatch(/to accept \(enqueue p99/);
   });
 });
+
+describe('looplab compare --target node,fastapi --workloads cpu,sleep (both apps, one report)', () => {
+  const out = mkdtempSync(join(tmpdir(), 'looplab-targets-'));
+  let run: CliResult;
+  let report: Report;
+
+  beforeAll(async () => {
+    run = await runCli(
+      [
+        'compare',
+        '--target',
+        'node,fastapi',
+        '--strategies',
+        'async',
+        '--workloads',
+        'cpu,sleep',
+        '--duration',
+        '2',
+        '--warmup',
+        '0',
+        '--size',
+        '50',
+        '--out',
+        out,
+        '--run-id',
+        'targets',
+        '--no-budgets',
+      ],
+      240_000,
+    );
+    if (run.code === 0)
+      report = JSON.parse(readFileSync(join(out, 'targets', 'report.json'), 'utf8')) as Report;
+    else console.error(run.stdout, run.stderr);
+  }, 300_000);
+
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('runs each cell on its own app and names the rows by target and workload', () => {
+    expect(run.code, run.stderr).toBe(0);
+    expect(report.strategies.map((result) => result.row)).toEqual([
+      'node async · cpu',
+      'node async · sleep',
+      'fastapi async · cpu',
+      'fastapi async · sleep',
+    ]);
+    for (const result of report.strategies) {
+      expect(result.probe.count, result.row).toBeGreaterThan(0);
+      expect(result.trigger.accepted, result.row).toBeGreaterThan(0);
+    }
+    const markdown = readFileSync(join(out, 'targets', 'report.md'), 'utf8');
+    expect(markdown).toContain('## Probe /ping p99 by strategy and workload');
+    expect(markdown).toMatch(/\| fastapi async \| [\d.]+ \(1\.00×\) \| [\d.]+ \(1\.00×\) \|/);
+  });
+});

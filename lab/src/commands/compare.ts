@@ -36,6 +36,8 @@ export interface CompareFlags {
   target: Runtime[];
   instrumentation: Instrumentation[];
   scenario?: string;
+  /** --strategies was given on the command line: a name no target has is an error (a preset's list is filtered). */
+  strategiesGiven?: boolean;
   /** The scenario preset's thresholds: checked where the run has their strategies. */
   thresholds?: Budget[];
   size: number;
@@ -112,12 +114,13 @@ async function compare(
     workloads,
     instrumentation: flags.instrumentation,
   };
-  const missing = unavailableStrategies(matrix);
+  const missing = flags.strategiesGiven ? unavailableStrategies(matrix) : [];
   if (missing.length > 0)
     throw new Error(
       `--strategies ${missing.join(', ')}: not a strategy of --target ${flags.target.join(',')}`,
     );
   const cells = cellsOf(matrix);
+  if (cells.length === 0) throw new Error('no strategy of these targets to run');
   // A preset's threshold about a strategy this run leaves out (--strategies) does not apply; a
   // --budgets file is checked as written.
   const ran = new Set<string>(cells.map((cell) => cell.strategy));
