@@ -79,7 +79,9 @@ function addRequestAttributes(request: FastifyRequest, span: Span): void {
  * The hooks of one route: onRequest starts the server span (a child of the client's W3C
  * traceparent, if any) and makes it active for the rest of the request; onResponse ends it.
  * An unsampled request costs an id, a non-recording span and one context switch: enough
- * for its log lines to carry a trace id, nothing more.
+ * for its log lines to carry a trace id, nothing more. No onRequestAbort hook: Fastify would
+ * add a 'close' listener to every request for it; a request the client aborts before its
+ * response simply leaves an unended span, which is never exported.
  */
 function routeHooks(tracer: Tracer, templates: ReadonlyMap<string, RouteSpanTemplate>) {
   const onRequest: Hook = (request, _reply, done) => {
@@ -122,16 +124,7 @@ function routeHooks(tracer: Tracer, templates: ReadonlyMap<string, RouteSpanTemp
     done();
   };
 
-  const onRequestAbort = (request: FastifyRequest, done: HookHandlerDoneFunction) => {
-    const span = (request as TracedRequest)[kServerSpan];
-    if (span?.isRecording()) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: 'the client aborted the request' });
-      span.end();
-    }
-    done();
-  };
-
-  return { onRequest, preHandler, onResponse, onRequestAbort };
+  return { onRequest, preHandler, onResponse };
 }
 
 const asArray = <T>(hooks: T | T[] | undefined): T[] =>
@@ -147,7 +140,6 @@ function traceRoute(tracer: Tracer, routeOptions: RouteOptions): void {
   const options = routeOptions as unknown as Record<string, unknown[] | undefined>;
   options.onRequest = [hooks.onRequest, ...asArray(routeOptions.onRequest)];
   options.onResponse = [...asArray(routeOptions.onResponse), hooks.onResponse];
-  options.onRequestAbort = [...asArray(routeOptions.onRequestAbort), hooks.onRequestAbort];
   if (methods.some((method) => BODY_METHODS.has(method))) {
     options.preHandler = [hooks.preHandler, ...asArray(routeOptions.preHandler)];
   }
