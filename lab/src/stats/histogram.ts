@@ -82,3 +82,18 @@ function coalesce(sorted: Bucket[]): Bucket[] {
   }
   return out;
 }
+
+/** Upper bound of the highest bucket holding at least minCount observations; NaN if none or +Inf. */
+export function highestBucketBound(
+  increases: ReadonlyArray<readonly [number, number]>,
+  minCount: number,
+): number {
+  const sorted = [...increases].sort((a, b) => a[0] - b[0]);
+  let bound = Number.NaN;
+  let previous = 0;
+  for (const [le, cumulative] of sorted) {
+    if (cumulative - previous >= minCount) bound = le;
+    previous = Math.max(previous, cumulative);
+  }
+  return Number.isFinite(bound) ? bound : Number.NaN;
+}
