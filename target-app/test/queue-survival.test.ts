@@ -107,7 +107,7 @@ describe('queue jobs survive the processes around them', () => {
 
   it('Redis stopped mid-run (appendfsync always): 503s that say so, then every accepted job is done', async () => {
     let redis = await startRedis();
-    await startWorker(redis.url);
+    const worker = await startWorker(redis.url);
     const app = await api(redis);
     const accepted: string[] = [];
     const refused: Reply[] = [];
@@ -141,6 +141,9 @@ describe('queue jobs survive the processes around them', () => {
     const statuses = views.map((view) => view.status);
     expect(statuses.filter((status) => status !== 'done')).toEqual([]);
     expect(appDefects(app)).toEqual([]);
+    // The worker rode it out too: still up, nothing unhandled.
+    expect(worker.exited).toBe(false);
+    expect(worker.lastLines().filter((line) => /unhandled|uncaught/i.test(line))).toEqual([]);
     console.log(
       `redis outage: ${accepted.length} accepted (${acceptedBefore} before the kill), ${refused.length} refused with 503, all ${views.length} accepted done`,
     );
