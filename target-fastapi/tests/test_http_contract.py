@@ -332,7 +332,10 @@ def test_faults_fail_the_task_and_a_crash_replaces_the_process_pool() -> None:
         )
         assert refused.status_code == 400
         assert refused.json()["issues"] == [
-            {"field": "fault", "rule": "crash is only supported by the processpool strategy"}
+            {
+                "field": "fault",
+                "rule": "crash is not supported by the blocking strategy (it would take the server down)",
+            }
         ]
         crashed = app.client.post(
             "/background/processpool", json={"workload": "cpu", "ms": 5, "fault": "crash"}

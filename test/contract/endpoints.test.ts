@@ -16,6 +16,7 @@ import {
   type TaskView,
   waitForTask,
 } from '../../target-app/test/support/http.js';
+import { ERROR_BODY_KEYS } from './support/bad-input.js';
 import {
   saidGoodbye,
   startTarget,
@@ -30,6 +31,8 @@ const JOBS = [
   { workload: 'sleep', ms: 30 },
   { workload: 'hash', iterations: 3 },
 ] as const satisfies ReadonlyArray<{ workload: WorkloadKind; ms?: number; iterations?: number }>;
+
+type TaskWithResult = TaskView & { result: { workload: string } | null };
 
 /** What GET /tasks/:id answers about a task, on every runtime. */
 const TASK_VIEW_KEYS = [
@@ -106,20 +109,23 @@ describe.each(TARGETS)('endpoints of the %s app (real process, real HTTP)', (run
     it.each(taskStrategies(runtime).map((strategy) => [strategy.name, strategy] as const))(
       'POST %s',
       async (_name, strategy) => {
-        const started = await postJson<TaskView & { status_url: string }>(
+        const sentAt = performance.now();
+        const started = await postJson<TaskWithResult & { status_url: string }>(
           `${target.url}${strategy.route}`,
           job,
         );
         expect(started.status, JSON.stringify(started.body)).toBe(strategy.status);
-        let task: TaskView;
+        const answeredMs = performance.now() - sentAt;
+        let task: TaskWithResult;
         if (strategy.status === 202) {
           expect(started.body.strategy).toBe(strategy.name);
           expect(started.body.id).toMatch(UUID);
           expect(started.body.status_url).toBe(`/tasks/${started.body.id}`);
-          task = await waitForTask(target.url, started.body.id);
+          task = (await waitForTask(target.url, started.body.id)) as TaskWithResult;
         } else {
           // Answered after the work: the body is the finished task, the same as GET /tasks/:id.
           task = started.body;
+          if ('ms' in job) expect(answeredMs).toBeGreaterThanOrEqual(job.ms - 1);
           expect((await getJson(`${target.url}/tasks/${task.id}`)).body).toEqual(task);
         }
         expect(Object.keys(task).sort()).toEqual([...TASK_VIEW_KEYS].sort());
@@ -128,6 +134,7 @@ describe.each(TARGETS)('endpoints of the %s app (real process, real HTTP)', (run
         expect(task.strategy).toBe(strategy.name);
         expect(task.workload).toEqual(job);
         expect(task.error).toBeNull();
+        expect(task.result?.workload).toBe(job.workload);
         expect(task.wait_ms).toBeGreaterThanOrEqual(0);
         if ('ms' in job) expect(task.run_ms).toBeGreaterThanOrEqual(job.ms - 1);
         expect(Date.parse(task.started_at ?? '')).toBeGreaterThanOrEqual(
@@ -138,6 +145,27 @@ describe.each(TARGETS)('endpoints of the %s app (real process, real HTTP)', (run
         );
       },
     );
+  });
+
+  it('every task strategy does the same work for the same iterations (same result and checksum)', async () => {
+    const job = { workload: 'cpu', iterations: 300 };
+    const results = new Map<string, unknown>();
+    for (const strategy of taskStrategies(runtime)) {
+      const started = await postJson<{ id: string }>(`${target.url}${strategy.route}`, job);
+      expect(started.status, strategy.name).toBe(strategy.status);
+      const task = await waitForTask(target.url, started.body.id);
+      expect(task.status, strategy.name).toBe('done');
+      const { body } = await getJson<{ result: { iterations: number; checksum: number } }>(
+        `${target.url}/tasks/${started.body.id}`,
+      );
+      results.set(strategy.name, {
+        iterations: body.result.iterations,
+        checksum: body.result.checksum,
+      });
+    }
+    const [first] = results.values();
+    expect(first).toMatchObject({ iterations: job.iterations });
+    for (const [name, result] of results) expect(result, name).toEqual(first);
   });
 
   it('the blocking task runs only after its 202 has been sent', async () => {
@@ -200,6 +228,10 @@ describe.each(TARGETS)('endpoints of the %s app (real process, real HTTP)', (run
         strategy: 'none',
       }),
     ).toBeGreaterThanOrEqual(1);
+    // A runtime whose contract lists pool workers has live ones.
+    if (metricsOf('app', runtime).some((metric) => metric.key === 'poolWorkers')) {
+      expect(sampleValue(text, METRICS.poolWorkers.name)).toBeGreaterThanOrEqual(1);
+    }
     expect(text).not.toContain('# EOF');
   });
 
@@ -235,13 +267,40 @@ describe.each(TARGETS)('endpoints of the %s app (real process, real HTTP)', (run
       `${target.url}/docs-json`,
     );
     const getTask = body.paths['/tasks/{id}']?.get?.operationId;
-    expect(getTask).toBeTypeOf('string');
+    expect(getTask).toBe('getTask');
     for (const strategy of target.strategies.filter((s) => s.status === 202)) {
       const operation = body.paths[strategy.route]?.[strategy.method.toLowerCase()];
       const links = Object.values(operation?.responses?.['202']?.links ?? {});
       expect(links, strategy.route).toContainEqual(
         expect.objectContaining({ operationId: getTask, parameters: { id: '$response.body#/id' } }),
       );
+    }
+  });
+
+  it("documents each strategy's success status and describes the error body on every 4xx/5xx", async () => {
+    type Schema = { $ref?: string; required?: string[]; properties?: Record<string, unknown> };
+    type Operation = {
+      responses?: Record<string, { content?: Record<string, { schema: Schema }> }>;
+    };
+    const { body } = await getJson<{
+      paths: Record<string, Record<string, Operation>>;
+      components?: { schemas?: Record<string, Schema> };
+    }>(`${target.url}/docs-json`);
+    const resolve = (schema: Schema | undefined): Schema | undefined =>
+      schema?.$ref ? body.components?.schemas?.[schema.$ref.split('/').at(-1) ?? ''] : schema;
+    for (const strategy of target.strategies) {
+      const responses =
+        body.paths[strategy.route]?.[strategy.method.toLowerCase()]?.responses ?? {};
+      expect(Object.keys(responses), strategy.name).toContain(String(strategy.status));
+      for (const [status, response] of Object.entries(responses)) {
+        if (Number(status) < 400) continue;
+        const schema = resolve(response.content?.['application/json']?.schema);
+        const where = `${strategy.name} ${status}`;
+        expect(schema?.required?.sort(), where).toEqual(['error', 'message', 'statusCode']);
+        expect(ERROR_BODY_KEYS, where).toEqual(
+          expect.arrayContaining(Object.keys(schema?.properties ?? {})),
+        );
+      }
     }
   });
 
