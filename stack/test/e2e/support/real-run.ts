@@ -4,8 +4,12 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Runtime, type StrategyName, strategiesOf } from '@looplab/contract';
-import { type QueueServices, startQueueServices } from '../../../../lab/src/run/services/index.js';
+import { type Runtime, type StrategyName, strategiesOf, strategy } from '@looplab/contract';
+import {
+  needsRedis,
+  type QueueServices,
+  startQueueServices,
+} from '../../../../lab/src/run/services/index.js';
 import { TargetAppProcess } from '../../../../lab/src/run/target-app-process.js';
 import { findTool } from '../../../../lab/src/tools/index.js';
 import { type CliResult, REPO_ROOT, runCli } from '../../../../lab/test/support/cli.js';
@@ -44,7 +48,8 @@ export interface RunningApp {
 export interface RealRun {
   runtime: Runtime;
   app: RunningApp;
-  /** Redis and the queue worker (node only; scraped as a second target of job `node`). */
+  /** Redis and the queue worker (node, when the run has the queue strategy; scraped as a
+   * second target of job `node`). */
   queue: QueueServices | undefined;
   /** The strategies the run drove, in run order. */
   strategies: StrategyName[];
@@ -135,7 +140,11 @@ export async function startRealRun(options: RealRunOptions): Promise<RealRun> {
   try {
     // Redis (a real redis-server on a free loopback port) and the queue worker, started by the
     // runner's own launchers; the app gets their REDIS_URL as in the compose stack.
-    if (runtime === 'node') queue = await startQueueServices({ repoRoot: REPO_ROOT, cpus: null });
+    // Only when a strategy of the run needs them (by default the run drives them all).
+    const needsQueue =
+      runtime === 'node' &&
+      (options.strategies === undefined || needsRedis(options.strategies.map(strategy)));
+    if (needsQueue) queue = await startQueueServices({ repoRoot: REPO_ROOT, cpus: null });
     // The app keeps its default 10 s event-loop max window, as in the compose stack the
     // dashboards are written for (they read that gauge 10 s into each measure phase).
     app = await startTarget(runtime, {
