@@ -114,6 +114,10 @@ async function compare(
     workloads,
     instrumentation: flags.instrumentation,
   };
+  if (flags.targetUrl && flags.target.length > 1)
+    throw new Error(
+      `--target-url drives one running app: give one --target (the app's runtime), not ${flags.target.join(',')}`,
+    );
   const missing = flags.strategiesGiven ? unavailableStrategies(matrix) : [];
   if (missing.length > 0)
     throw new Error(

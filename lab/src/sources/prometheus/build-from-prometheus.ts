@@ -2,6 +2,7 @@ import {
   METRICS,
   type MetricDefinition,
   metricsOf,
+  type Runtime,
   sampleNames,
   WORKLOAD_KINDS,
 } from '@looplab/contract';
@@ -53,6 +54,10 @@ export const APP_METRICS: readonly string[] = [
 ];
 
 const M = METRICS;
+
+/** The target label to match a phase's client series on (none for runs from before it existed). */
+const targetOf = (phase: MeasurePhase): { target?: Runtime } =>
+  phase.target ? { target: phase.target } : {};
 const bucketsOf = (metric: MetricDefinition): string => `${metric.name}_bucket`;
 /** A bucket "has observations" over a whole phase when it holds at least half a request. */
 const MIN_COUNT_PHASE = 0.5;
@@ -117,7 +122,7 @@ function probeAndTrigger(
   phase: MeasurePhase,
 ): Pick<StrategyResult, 'probe' | 'trigger' | 'droppedIterations'> {
   const seconds = phase.end - phase.start;
-  const labels = (role: Role): Labels => ({ strategy: phase.strategy, role });
+  const labels = (role: Role): Labels => ({ ...targetOf(phase), strategy: phase.strategy, role });
   const latency = (role: Role) =>
     clientIncrease(client, phase, bucketsOf(M.clientDuration), labels(role));
   const requests = (role: Role, status?: string) =>
@@ -334,7 +339,7 @@ function seriesOf(
   const n = Math.max(1, Math.min(durationS, Math.round(phase.end - phase.start)));
   const clientWindow = Math.max(1, Number.isFinite(client.interval) ? client.interval : 1);
   const appWindow = Math.max(1, app && Number.isFinite(app.interval) ? app.interval : 1);
-  const probeMatch: Labels = { strategy, role: 'probe' };
+  const probeMatch: Labels = { ...targetOf(phase), strategy, role: 'probe' };
   const probeBuckets = (at: number) =>
     client.buckets(bucketsOf(M.clientDuration), probeMatch, (series) =>
       client.counterAt(series, at),
@@ -411,6 +416,12 @@ function durationOf(phases: MeasurePhase[]): number {
   return lengths.length > 0 ? Math.max(1, Math.round(Math.min(...lengths))) : Number.NaN;
 }
 
+/** The run's target label values, when its phases had them. */
+function targetsOf(phases: MeasurePhase[]): Pick<RunConfig, 'targets'> {
+  const targets = [...new Set(phases.flatMap((phase) => (phase.target ? [phase.target] : [])))];
+  return targets.length > 0 ? { targets } : {};
+}
+
 function configOf(input: BuildInput, notes: string[]): RunConfig {
   const { run, client, app, testid } = input;
   const phases = run.phases;
@@ -420,7 +431,7 @@ function configOf(input: BuildInput, notes: string[]): RunConfig {
     const values = client
       .gaugeSamples(
         M.clientTargetRate.name,
-        { strategy: first.strategy, role },
+        { ...targetOf(first), strategy: first.strategy, role },
         first.first,
         first.last,
       )
@@ -443,6 +454,7 @@ function configOf(input: BuildInput, notes: string[]): RunConfig {
   return {
     runId: testid,
     strategies: phases.map((phase) => phase.strategy),
+    ...targetsOf(phases),
     durationS: durationOf(phases),
     warmupS: Math.round(run.warmupS),
     probeRate: rate('probe'),
@@ -476,6 +488,7 @@ export function buildFromPrometheus(input: BuildInput): BuildOutput {
   const results = input.run.phases.map(
     (phase): Omit<StrategyResult, 'ratios'> => ({
       strategy: phase.strategy as Strategy,
+      ...targetOf(phase),
       ...probeAndTrigger(input.client, phase),
       ...appResults(input.app, phase, input.eventLoopWindowS, notes),
     }),

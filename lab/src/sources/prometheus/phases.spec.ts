@@ -77,3 +77,31 @@ describe('parseDurationS', () => {
       expect(() => parseDurationS(bad), bad).toThrow();
   });
 });
+
+describe('latestRun with the target label (--target node,fastapi)', () => {
+  const on = (target: string, series: Series): Series => ({
+    ...series,
+    labels: { ...series.labels, target },
+  });
+
+  it('keeps the same strategy of two targets as two phases of one run, each with its target', () => {
+    const run = latestRun([
+      on('node', phase('async', 'measure', [10, 20])),
+      on('fastapi', phase('async', 'measure', [30, 40])),
+    ]);
+    expect(run?.phases.map((p) => `${p.target}:${p.strategy}`)).toEqual([
+      'node:async',
+      'fastapi:async',
+    ]);
+    expect(run?.earlierPhases).toBe(0);
+  });
+
+  it('still takes the same strategy of one target twice for an earlier run', () => {
+    const run = latestRun([
+      on('node', phase('async', 'measure', [10, 20])),
+      on('node', phase('async', 'measure', [30, 40])),
+    ]);
+    expect(run?.phases).toHaveLength(1);
+    expect(run?.earlierPhases).toBe(1);
+  });
+});

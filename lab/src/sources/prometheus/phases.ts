@@ -1,4 +1,4 @@
-import { isStrategyName } from '@looplab/contract';
+import { isStrategyName, RUNTIMES, type Runtime } from '@looplab/contract';
 import type { Strategy } from '../../model.js';
 import { type Series, scrapeInterval } from './series.js';
 
@@ -14,6 +14,8 @@ export type PhaseName = 'warmup' | 'measure';
 
 export interface PhaseSpan {
   strategy: Strategy;
+  /** The run's target label (the runner's --target); absent in runs from before it had one. */
+  target?: Runtime;
   phase: PhaseName;
   /** First and last scrape that saw the phase, seconds since the epoch. */
   first: number;
@@ -56,6 +58,15 @@ function isStrategy(value: string | undefined): value is Strategy {
   return value !== undefined && isStrategyName(value);
 }
 
+function isRuntime(value: string | undefined): value is Runtime {
+  return value !== undefined && (RUNTIMES as readonly string[]).includes(value);
+}
+
+/** Two spans of the same strategy on the same target (a run measures each once). */
+function sameRow(a: PhaseSpan, b: PhaseSpan): boolean {
+  return a.strategy === b.strategy && a.target === b.target;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length === 0 ? Number.NaN : (sorted[Math.floor(sorted.length / 2)] as number);
@@ -66,6 +77,7 @@ export function phaseSpans(series: readonly Series[], interval: number): PhaseSp
   const spans: PhaseSpan[] = [];
   for (const s of series) {
     const strategy = s.labels.strategy;
+    const target = isRuntime(s.labels.target) ? { target: s.labels.target } : {};
     const phase = s.labels.phase;
     if (!isStrategy(strategy) || (phase !== 'warmup' && phase !== 'measure')) continue;
     let first: number | undefined;
@@ -73,13 +85,14 @@ export function phaseSpans(series: readonly Series[], interval: number): PhaseSp
     s.t.forEach((t, i) => {
       if (!((s.v[i] as number) > 0)) return;
       if (last !== undefined && first !== undefined && t - last > GAP_FACTOR * interval) {
-        spans.push({ strategy, phase, first, last });
+        spans.push({ strategy, ...target, phase, first, last });
         first = undefined;
       }
       first ??= t;
       last = t;
     });
-    if (first !== undefined && last !== undefined) spans.push({ strategy, phase, first, last });
+    if (first !== undefined && last !== undefined)
+      spans.push({ strategy, ...target, phase, first, last });
   }
   return spans.sort((a, b) => a.first - b.first);
 }
@@ -101,7 +114,7 @@ export function latestRun(series: readonly Series[]): FoundRun | undefined {
     spans.find(
       (w) =>
         w.phase === 'warmup' &&
-        w.strategy === span.strategy &&
+        sameRow(w, span) &&
         w.last < span.first &&
         span.first - w.last <= GAP_FACTOR * interval,
     );
@@ -109,7 +122,7 @@ export function latestRun(series: readonly Series[]): FoundRun | undefined {
   const chosen: PhaseSpan[] = [];
   for (const span of [...measures].reverse()) {
     const next = chosen[0];
-    if (chosen.some((c) => c.strategy === span.strategy)) break;
+    if (chosen.some((c) => sameRow(c, span))) break;
     if (next) {
       const warmup = warmupBefore(next);
       const allowed =
