@@ -74,8 +74,10 @@ describe('isolation: what background work does to other requests', () => {
     expect(results.blocking?.p99).toBeGreaterThan((results.baseline?.p99 ?? 0) * 3);
   });
 
+  // Absolute margins over the same run's baseline, not ratios: on a box shared with other
+  // jobs a stall moves every phase's p99 by tens of milliseconds.
   it('with pooled tasks running, the probe stays near baseline', () => {
-    expect(results.pooled?.p99).toBeLessThan(WORKLOAD_MS * 0.25);
-    expect(results.blocking?.p99).toBeGreaterThan((results.pooled?.p99 ?? 0) * 4);
+    expect(results.pooled?.p99).toBeLessThan((results.baseline?.p99 ?? 0) + WORKLOAD_MS * 0.4);
+    expect(results.blocking?.p99).toBeGreaterThan((results.pooled?.p99 ?? 0) + WORKLOAD_MS * 0.5);
   });
 });
