@@ -34,7 +34,8 @@ describe.each(TARGETS)(
       target = await startTarget(runtime);
     });
     afterAll(async () => {
-      expect(saidGoodbye(await target.stop())).toBe(true);
+      const lastLines = await target.stop();
+      expect(saidGoodbye(lastLines), lastLines.join('\n')).toBe(true);
     });
 
     describe.each(taskStrategies(runtime).map((s) => [s.name, s] as const))(

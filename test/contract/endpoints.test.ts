@@ -32,7 +32,7 @@ const JOBS = [
   { workload: 'hash', iterations: 3 },
 ] as const satisfies ReadonlyArray<{ workload: WorkloadKind; ms?: number; iterations?: number }>;
 
-type TaskWithResult = TaskView & { result: { workload: string } | null };
+type TaskWithResult = TaskView & { result: { workload: string; iterations: number } | null };
 
 /** What GET /tasks/:id answers about a task, on every runtime. */
 const TASK_VIEW_KEYS = [
@@ -58,7 +58,8 @@ describe.each(TARGETS)('endpoints of the %s app (real process, real HTTP)', (run
     target = await startTarget(runtime);
   });
   afterAll(async () => {
-    expect(saidGoodbye(await target.stop())).toBe(true);
+    const lastLines = await target.stop();
+    expect(saidGoodbye(lastLines), lastLines.join('\n')).toBe(true);
   });
 
   it(`${PROBE.method} ${PROBE.route} answers {"ok":true}`, async () => {
@@ -135,6 +136,9 @@ describe.each(TARGETS)('endpoints of the %s app (real process, real HTTP)', (run
         expect(task.workload).toEqual(job);
         expect(task.error).toBeNull();
         expect(task.result?.workload).toBe(job.workload);
+        // A sleep for ms is one sleep; a job by iterations does exactly that many.
+        if (job.workload === 'sleep') expect(task.result?.iterations).toBe(1);
+        if ('iterations' in job) expect(task.result?.iterations).toBe(job.iterations);
         expect(task.wait_ms).toBeGreaterThanOrEqual(0);
         if ('ms' in job) expect(task.run_ms).toBeGreaterThanOrEqual(job.ms - 1);
         expect(Date.parse(task.started_at ?? '')).toBeGreaterThanOrEqual(

@@ -85,7 +85,8 @@ describe.each(TARGETS)(
       });
     });
     afterAll(async () => {
-      expect(saidGoodbye(await target.stop())).toBe(true);
+      const lastLines = await target.stop();
+      expect(saidGoodbye(lastLines), lastLines.join('\n')).toBe(true);
     });
 
     // Blocking runs each task on the loop before it reads the next request, so its queue only

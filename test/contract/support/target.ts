@@ -65,15 +65,16 @@ export async function startTarget(runtime: Runtime, options: TargetOptions = {})
   };
 }
 
-/** Whether the app's last log line says it finished its shutdown ("bye", both runtimes). */
+/** Whether the app logged that it finished its shutdown ("bye", both runtimes). */
 export function saidGoodbye(lastLines: readonly string[]): boolean {
-  const last = lastLines.findLast((line) => line.trim().startsWith('{'));
-  if (last === undefined) return false;
-  try {
-    return (JSON.parse(last) as { msg?: unknown }).msg === 'bye';
-  } catch {
-    return false;
-  }
+  return lastLines.some((line) => {
+    if (!line.trim().startsWith('{')) return false;
+    try {
+      return (JSON.parse(line) as { msg?: unknown }).msg === 'bye';
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** The strategies of a runtime that take a task body (every POST route). */

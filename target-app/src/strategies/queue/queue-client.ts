@@ -79,10 +79,12 @@ export class QueueClient {
     id: string,
   ): Promise<{ job: Job<QueueJobData, QueueJobResult>; state: string } | undefined> {
     return this.command('read the job', async () => {
+      // State first: a job read after it says completed carries its return value and finish
+      // time (BullMQ sets them in the same script); read before, it might lack them.
+      const state = await this.queue.getJobState(id);
+      if (state === 'unknown') return undefined;
       const job = await this.queue.getJob(id);
-      if (!job) return undefined;
-      const state = await job.getState();
-      return state === 'unknown' ? undefined : { job, state };
+      return job ? { job, state } : undefined;
     });
   }
 
