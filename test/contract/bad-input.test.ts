@@ -121,9 +121,14 @@ describe.each(TARGETS)(
       ];
       it.each(
         declared(runtime).flatMap((route) =>
-          ['PUT', 'DELETE', 'PATCH', route.method === 'GET' ? 'POST' : 'GET'].map(
-            (wrong) => [wrong, route.path, route.method] as const,
-          ),
+          [
+            'PUT',
+            'DELETE',
+            'PATCH',
+            'OPTIONS',
+            'QUERY',
+            route.method === 'GET' ? 'POST' : 'GET',
+          ].map((wrong) => [wrong, route.path, route.method] as const),
         ),
       )('%s %s → 405, Allow: %s', async (wrong, path, method) => {
         const response = await fetch(`${target.url}${path}`, { method: wrong });

@@ -11,6 +11,10 @@ const CHECKS = [
   'content_type_conformance',
   'positive_data_acceptance',
   'negative_data_rejection',
+  // Undeclared methods: 405 with an Allow header naming the declared ones.
+  'unsupported_method',
+  'allow_header_conformance',
+  'response_headers_conformance',
 ] as const;
 const PHASES = ['examples', 'coverage', 'fuzzing', 'stateful'] as const;
 const MAX_EXAMPLES = 200;

@@ -23,7 +23,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     const body = toErrorBody(exception);
     // A 503 for a full queue is the API working as designed; only real faults are logged.
     if (body.statusCode === 500) this.logger.error({ err: exception }, 'unhandled error');
-    if (body.statusCode === 404) {
+    // Fastify may refuse a request before routing (e.g. a QUERY without Content-Type is a 400):
+    // a client error on a declared path with a method it lacks is still that 405.
+    if (body.statusCode >= 400 && body.statusCode < 500) {
       const wrongMethod = this.methodNotAllowed(http.getRequest<FastifyRequest>());
       if (wrongMethod) {
         void reply.status(405).header('allow', wrongMethod.allow).send(wrongMethod.body);

@@ -58,3 +58,12 @@ def before_call(ctx: Any, case: Any, kwargs: Any = None) -> None:
             )
     if isinstance(case.query, dict) and "ms" in case.query:
         _shrink_query_ms(case.query)
+
+
+@schemathesis.hook
+def filter_query(ctx: Any, query: Any) -> bool:
+    # A one-item list is sent as ?ms=<item>, the same bytes as the scalar: a "negative" case the
+    # API cannot tell from a valid one (seen: [0.0] sent as ?ms=0.0, a valid integer, flagged).
+    return not (
+        isinstance(query, dict) and isinstance(query.get("ms"), list) and len(query["ms"]) == 1
+    )
