@@ -1,6 +1,7 @@
 import { subscribe } from 'node:diagnostics_channel';
 import {
   type Attributes,
+  type Context,
   context,
   propagation,
   ROOT_CONTEXT,
@@ -10,6 +11,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
+import { type Sampler, SamplingDecision } from '@opentelemetry/sdk-trace';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -34,6 +36,7 @@ import {
   kTraceContext,
   type TracedRequest,
 } from './request-span.js';
+import { type PooledIdGenerator, UnsampledSpanContext } from './trace-ids.js';
 
 export const SERVER_TRACER_NAME = 'looplab.http-server';
 
@@ -44,6 +47,18 @@ const UNTRACED_ROUTES = new Set(['/metrics']);
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 const SERVER_SPAN = Object.freeze({ kind: SpanKind.SERVER });
+const NO_ATTRIBUTES: Attributes = Object.freeze({});
+const NO_LINKS = Object.freeze([]) as unknown as [];
+
+/**
+ * What the span source needs from the SDK: its tracer, and the same sampler and id generator
+ * the SDK was built with, so it can decide sampling before it asks the tracer for a span.
+ */
+export interface SpanSource {
+  tracer: Tracer;
+  sampler: Sampler;
+  ids: PooledIdGenerator;
+}
 
 type Hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
 
@@ -76,22 +91,63 @@ function addRequestAttributes(request: FastifyRequest, span: Span): void {
 }
 
 /**
+ * The client's trace context, if it sent one. The header names come from the configured
+ * propagators (OTEL_PROPAGATORS), read once: a request that carries none of them skips the
+ * extraction.
+ */
+function parentContextOf(request: FastifyRequest, fields: readonly string[]): Context {
+  const { headers } = request;
+  for (const field of fields) {
+    if (headers[field] !== undefined) return propagation.extract(ROOT_CONTEXT, headers);
+  }
+  return ROOT_CONTEXT;
+}
+
+/**
+ * Sampling decided before any span exists: the sampler sees the same parent, trace id, name
+ * and kind as the SDK's tracer would give it. An unsampled request gets no SDK span at all,
+ * only a span context (`trace.wrapSpanContext`) that carries its trace id (and a span id,
+ * drawn when first read) to its log lines and its tasks' links; a sampled one gets the SDK's
+ * span, with the trace id drawn here.
+ */
+function startServerSpan(source: SpanSource, name: string, parent: Context): Span {
+  const parentSpanContext = trace.getSpanContext(parent);
+  const hasParent = parentSpanContext !== undefined && trace.isSpanContextValid(parentSpanContext);
+  const traceId = hasParent ? parentSpanContext.traceId : source.ids.generateTraceId();
+  const result = source.sampler.shouldSample(
+    parent,
+    traceId,
+    name,
+    SpanKind.SERVER,
+    NO_ATTRIBUTES,
+    NO_LINKS,
+  );
+  if (result.decision === SamplingDecision.NOT_RECORD) {
+    const traceState = result.traceState ?? parentSpanContext?.traceState;
+    return trace.wrapSpanContext(new UnsampledSpanContext(source.ids, traceId, traceState));
+  }
+  if (!hasParent) source.ids.presetTraceId(traceId);
+  return source.tracer.startSpan(name, SERVER_SPAN, parent);
+}
+
+/**
  * The hooks of one route: onRequest starts the server span (a child of the client's W3C
  * traceparent, if any) and makes it active for the rest of the request; onResponse ends it.
- * An unsampled request costs an id, a non-recording span and one context switch: enough
+ * An unsampled request costs a trace id, the sampler's decision and one context switch: enough
  * for its log lines to carry a trace id, nothing more. No onRequestAbort hook: Fastify would
  * add a 'close' listener to every request for it; a request the client aborts before its
  * response simply leaves an unended span, which is never exported.
  */
-function routeHooks(tracer: Tracer, templates: ReadonlyMap<string, RouteSpanTemplate>) {
+function routeHooks(source: SpanSource, templates: ReadonlyMap<string, RouteSpanTemplate>) {
+  const fields = propagation.fields();
   const onRequest: Hook = (request, _reply, done) => {
     const template = templates.get(request.method);
     if (template === undefined) return done();
-    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const parent = parentContextOf(request, fields);
     // Attributes are added once the span is known to record: handed to startSpan, the SDK
     // would copy and validate them for every unsampled request too, and none of the samplers
     // that OTEL_TRACES_SAMPLER can select reads them.
-    const span = tracer.startSpan(template.name, SERVER_SPAN, parent);
+    const span = startServerSpan(source, template.name, parent);
     if (span.isRecording()) {
       span.setAttributes(template.attributes);
       addRequestAttributes(request, span);
@@ -131,12 +187,12 @@ const asArray = <T>(hooks: T | T[] | undefined): T[] =>
   hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
 
 /** Adds the span hooks to one route, at registration time: nothing per request is looked up. */
-function traceRoute(tracer: Tracer, routeOptions: RouteOptions): void {
+function traceRoute(source: SpanSource, routeOptions: RouteOptions): void {
   const route = routeOptions.url;
   if (UNTRACED_ROUTES.has(route)) return;
   const methods = asArray(routeOptions.method);
   const templates = new Map(methods.map((method) => [method, templateFor(method, route)]));
-  const hooks = routeHooks(tracer, templates);
+  const hooks = routeHooks(source, templates);
   const options = routeOptions as unknown as Record<string, unknown[] | undefined>;
   options.onRequest = [hooks.onRequest, ...asArray(routeOptions.onRequest)];
   options.onResponse = [...asArray(routeOptions.onResponse), hooks.onResponse];
@@ -146,9 +202,9 @@ function traceRoute(tracer: Tracer, routeOptions: RouteOptions): void {
 }
 
 /** Installs the span source on one Fastify instance (before its routes are registered). */
-export function traceServerRequests(fastify: FastifyInstance, tracer: Tracer): void {
+export function traceServerRequests(fastify: FastifyInstance, source: SpanSource): void {
   decorateTracedRequests(fastify);
-  fastify.addHook('onRoute', (routeOptions) => traceRoute(tracer, routeOptions));
+  fastify.addHook('onRoute', (routeOptions) => traceRoute(source, routeOptions));
 }
 
 /**
@@ -157,8 +213,8 @@ export function traceServerRequests(fastify: FastifyInstance, tracer: Tracer): v
  * new instance on the `fastify.initialization` diagnostics channel), so the app needs no code
  * for it. Unmatched (404) requests get no span.
  */
-export function traceFastifyServers(tracer = trace.getTracer(SERVER_TRACER_NAME)): void {
+export function traceFastifyServers(source: SpanSource): void {
   subscribe('fastify.initialization', (message) => {
-    traceServerRequests((message as { fastify: FastifyInstance }).fastify, tracer);
+    traceServerRequests((message as { fastify: FastifyInstance }).fastify, source);
   });
 }

@@ -1,10 +1,12 @@
 import { FastifyOtelInstrumentation } from '@fastify/otel';
+import { trace } from '@opentelemetry/api';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { samplerFromEnv } from './sampler.js';
-import { traceFastifyServers } from './server-spans.js';
+import { SERVER_TRACER_NAME, traceFastifyServers } from './server-spans.js';
+import { PooledIdGenerator } from './trace-ids.js';
 
 const SDK_KEY = Symbol.for('looplab.telemetry.sdk');
 type GlobalWithSdk = typeof globalThis & { [SDK_KEY]?: NodeSDK };
@@ -77,9 +79,12 @@ export function startTelemetry(
 ): void {
   if (env.LOOPLAB_INSTRUMENTATION === 'off') return;
   const names = instrumentationsFrom(env.LOOPLAB_TRACE_INSTRUMENTATIONS);
+  const sampler = samplerFromEnv(env);
+  const ids = new PooledIdGenerator();
   const sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME || 'looplab-target-app',
-    sampler: samplerFromEnv(env),
+    sampler,
+    idGenerator: ids,
     spanProcessors: overrides.spanProcessors ?? spanProcessorsFor(env),
     metricReaders: [],
     logRecordProcessors: [],
@@ -89,7 +94,9 @@ export function startTelemetry(
   });
   sdk.start();
   // After start, so the tracer is the SDK's own rather than a proxy in front of it.
-  if (names.includes('server')) traceFastifyServers();
+  if (names.includes('server')) {
+    traceFastifyServers({ tracer: trace.getTracer(SERVER_TRACER_NAME), sampler, ids });
+  }
   (globalThis as GlobalWithSdk)[SDK_KEY] = sdk;
 }
 
