@@ -1,5 +1,12 @@
 import { APP_DEFAULTS } from '@looplab/contract';
-import { type Context, type Link, TraceFlags, trace } from '@opentelemetry/api';
+import {
+  type Attributes,
+  type Context,
+  type Link,
+  type SpanKind,
+  TraceFlags,
+  trace,
+} from '@opentelemetry/api';
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
@@ -31,10 +38,18 @@ const isSampled = (link: Link) => (link.context.traceFlags & TraceFlags.SAMPLED)
 export class LinkFollowingSampler implements Sampler {
   constructor(private readonly delegate: Sampler) {}
 
-  shouldSample(...args: Parameters<Sampler['shouldSample']>): SamplingResult {
-    const [parent, , , , , links] = args;
+  // Spelled-out parameters, not `...args`: this runs for every request, and a rest array
+  // would be allocated (and spread again) each time.
+  shouldSample(
+    parent: Context,
+    traceId: string,
+    spanName: string,
+    spanKind: SpanKind,
+    attributes: Attributes,
+    links: Link[],
+  ): SamplingResult {
     if (links.length > 0 && !hasParent(parent) && links.some(isSampled)) return SAMPLED;
-    return this.delegate.shouldSample(...args);
+    return this.delegate.shouldSample(parent, traceId, spanName, spanKind, attributes, links);
   }
 
   toString(): string {
