@@ -20,7 +20,7 @@ import { summarizeRun } from '../report/assemble.js';
 import { cellsOf, unavailableStrategies } from '../run/cells.js';
 import { ClientMetrics } from '../run/client-metrics.js';
 import { describeEnvironment, type LiveStatus, runStrategy } from '../run/compare.js';
-import { choosePinning, type Pinning, placementOf } from '../run/pinning.js';
+import { choosePinning, type Pinning, pinThisProcess, placementOf } from '../run/pinning.js';
 import { interruptible, prepareTools } from '../run/prepare.js';
 import { describeTrigger } from '../run/trigger-request.js';
 
@@ -164,6 +164,7 @@ async function compare(
   const interactive = Boolean(process.stdout.isTTY);
   const totalS = cells.length * (config.durationS + config.warmupS);
   const placement = placementOf(pinning);
+  if (placement.load !== null) await pinThisProcess(placement.load);
 
   const tasks = new Listr<Context>(
     [

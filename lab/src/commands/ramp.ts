@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { formatMs } from '../format.js';
 import type { Strategy } from '../model.js';
-import { choosePinning } from '../run/pinning.js';
+import { choosePinning, pinThisProcess, placementOf } from '../run/pinning.js';
 import { interruptible, prepareTools } from '../run/prepare.js';
 import { type RampResult, runRamp, writeRampFolder } from '../run/ramp.js';
 
@@ -32,6 +32,8 @@ export function runRampCommand(repoRoot: string, flags: RampFlags): Promise<Ramp
       `ramp-${flags.strategy}-${new Date().toISOString().replace(/\..*$/, '').replace(/:/g, '-')}`;
     const vegeta = await prepareTools(repoRoot);
     const pinning = flags.pin ? choosePinning() : { app: null, load: null };
+    const { load } = placementOf(pinning);
+    if (load !== null) await pinThisProcess(load);
     console.log(
       `ramping ${flags.strategy}: ${flags.startRate}→${flags.maxRate} jobs/s (+${flags.step}) of ${flags.workload} ${flags.size} ms, ${flags.duration} s per step, /ping at ${flags.probeRate}/s must keep p99 ≤ ${flags.p99Budget} ms`,
     );

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { choosePinning, moveMainThread, pinned, placementOf } from './pinning.js';
+import { choosePinning, moveMainThread, pinned, pinThisProcess, placementOf } from './pinning.js';
 
 describe('choosePinning', () => {
   it('pins nothing on one core, even with taskset', () => {
@@ -127,4 +127,26 @@ describe('moveMainThread', () => {
       child.kill('SIGKILL');
     }
   });
+});
+
+describe('pinThisProcess', () => {
+  const allowedOf = (task: string) =>
+    /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/self/task/${task}/status`, 'utf8'))?.[1];
+
+  it.runIf(process.platform === 'linux')(
+    'moves every thread of this process, then back',
+    async () => {
+      const before = allowedOf(String(process.pid));
+      expect(before).toBeDefined();
+      try {
+        await pinThisProcess('0');
+        const threads = readdirSync('/proc/self/task');
+        expect(threads.length).toBeGreaterThan(1);
+        for (const task of threads) expect(allowedOf(task)).toBe('0');
+      } finally {
+        await pinThisProcess(before ?? '0');
+      }
+      expect(allowedOf(String(process.pid))).toBe(before);
+    },
+  );
 });
