@@ -1,10 +1,14 @@
 import { availableParallelism } from 'node:os';
+
 import { resolve } from 'node:path';
 import { formatMs } from '../format.js';
 import type { Strategy } from '../model.js';
 import { choosePinning, pinThisProcess, placementOf } from '../run/pinning.js';
 import { interruptible, prepareTools } from '../run/prepare.js';
 import { type RampResult, runRamp, writeRampFolder } from '../run/ramp.js';
+
+/** Read at start-up: once the runner pins itself to the load core, availableParallelism() says 1. */
+const CORES = availableParallelism();
 
 export interface RampFlags {
   duration: number;
@@ -53,7 +57,7 @@ export function runRampCommand(repoRoot: string, flags: RampFlags): Promise<Ramp
           triggerRate: flags.startRate,
           workload: flags.workload,
           workloadMs: flags.size,
-          poolSize: flags.poolSize ?? Math.max(1, availableParallelism() - 1),
+          poolSize: flags.poolSize ?? Math.max(1, CORES - 1),
           timeoutS: flags.timeout,
           testid: runId,
           targetUrl: null,
