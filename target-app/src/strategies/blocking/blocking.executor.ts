@@ -1,13 +1,11 @@
-import { preciseNow } from '../../common/clock.js';
+import { runOnThisThread } from '../../common/tasks/run-on-this-thread.js';
 import type { Task } from '../../common/tasks/task.js';
 import {
   type AfterResponse,
-  describeError,
   type Refusal,
   type TaskExecutor,
   type TaskLifecycle,
 } from '../../common/tasks/task-executor.js';
-import { runTaskWorkload } from '../../workloads/run-task.js';
 
 /**
  * The FastAPI `BackgroundTasks` trap, done faithfully: the task is released once its
@@ -70,17 +68,8 @@ export class BlockingExecutor implements TaskExecutor {
     const task = this.abandoned ? undefined : this.ready.shift();
     if (!task) return;
     this.running++;
-    const startedAt = preciseNow();
-    this.lifecycle.started(task, startedAt);
     try {
-      const result = runTaskWorkload(task.spec, task.fault);
-      this.lifecycle.finished(task, { startedAt, finishedAt: preciseNow(), result });
-    } catch (error) {
-      this.lifecycle.finished(task, {
-        startedAt,
-        finishedAt: preciseNow(),
-        error: describeError(error),
-      });
+      runOnThisThread(task, this.lifecycle);
     } finally {
       this.running--;
       this.accepted--;

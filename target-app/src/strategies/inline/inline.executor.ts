@@ -1,12 +1,10 @@
-import { preciseNow } from '../../common/clock.js';
+import { runOnThisThread } from '../../common/tasks/run-on-this-thread.js';
 import type { Task } from '../../common/tasks/task.js';
 import {
-  describeError,
   type Refusal,
   type TaskExecutor,
   type TaskLifecycle,
 } from '../../common/tasks/task-executor.js';
-import { runTaskWorkload } from '../../workloads/run-task.js';
 
 /**
  * No background at all: the task runs synchronously inside the request that submitted it,
@@ -32,17 +30,8 @@ export class InlineExecutor implements TaskExecutor {
 
   submit(task: Task): void {
     this.running++;
-    const startedAt = preciseNow();
-    this.lifecycle.started(task, startedAt);
     try {
-      const result = runTaskWorkload(task.spec, task.fault);
-      this.lifecycle.finished(task, { startedAt, finishedAt: preciseNow(), result });
-    } catch (error) {
-      this.lifecycle.finished(task, {
-        startedAt,
-        finishedAt: preciseNow(),
-        error: describeError(error),
-      });
+      runOnThisThread(task, this.lifecycle);
     } finally {
       this.running--;
     }
