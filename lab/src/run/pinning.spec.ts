@@ -2,7 +2,14 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { choosePinning, moveMainThread, pinned, pinThisProcess, placementOf } from './pinning.js';
+import {
+  choosePinning,
+  moveMainThread,
+  pinAllThreads,
+  pinned,
+  pinThisProcess,
+  placementOf,
+} from './pinning.js';
 
 describe('choosePinning', () => {
   it('pins nothing on one core, even with taskset', () => {
@@ -149,4 +156,37 @@ describe('pinThisProcess', () => {
       expect(allowedOf(String(process.pid))).toBe(before);
     },
   );
+});
+
+describe('pinAllThreads', () => {
+  it.runIf(process.platform === 'linux')(
+    'pins a process whose threads come and go while it is being pinned',
+    async () => {
+      if (cpus().length < 2) throw new Error('needs 2 cores');
+      // Worker threads that start and exit all the time: some vanish between taskset's listing
+      // of the threads and its setting of each one.
+      const child = spawn(process.execPath, [
+        '-e',
+        "const { Worker } = require('node:worker_threads'); const churn = () => new Worker('', { eval: true }).on('exit', churn); for (let i = 0; i < 8; i++) churn(); setInterval(() => {}, 1000)",
+      ]);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const pid = child.pid as number;
+        for (let round = 0; round < 40; round += 1)
+          await pinAllThreads(pid, round % 2 === 0 ? '0' : '1');
+        const mainAllowed = /Cpus_allowed_list:\s*(\S+)/.exec(
+          readFileSync(`/proc/${pid}/status`, 'utf8'),
+        )?.[1];
+        expect(mainAllowed).toBe('1');
+      } finally {
+        child.kill('SIGKILL');
+      }
+    },
+  );
+
+  it('fails with taskset\'s reason for any other error', async () => {
+    await expect(pinAllThreads(process.pid, '4095')).rejects.toThrow(
+      new RegExp(`taskset -a -p -c 4095 ${process.pid} failed: .*Invalid argument`),
+    );
+  });
 });
