@@ -184,7 +184,7 @@ describe('pinAllThreads', () => {
     },
   );
 
-  it('fails with taskset\'s reason for any other error', async () => {
+  it("fails with taskset's reason for any other error", async () => {
     await expect(pinAllThreads(process.pid, '4095')).rejects.toThrow(
       new RegExp(`taskset -a -p -c 4095 ${process.pid} failed: .*Invalid argument`),
     );
