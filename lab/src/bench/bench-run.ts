@@ -32,11 +32,16 @@ export interface RoundResult {
   problems: string[];
 }
 
-/** A candidate over a reference: req/s and p99 ratios, and the CPU µs per request added. */
+/**
+ * A candidate over a reference: req/s and p99 ratios, the CPU µs per request added, and the
+ * capacity ratio (reference CPU per request / candidate's): what the throughput ratio would be
+ * with both servers saturated, which a closed loop on one core cannot always reach.
+ */
 export interface Comparison {
   throughput: number;
   p99: number;
   cpuUsAdded: number | null;
+  capacity: number | null;
 }
 
 export interface VariantSummary {
@@ -48,6 +53,11 @@ export interface VariantSummary {
   p50Ms: number;
   p99Ms: number;
   cpuUsPerReq: number | null;
+  /**
+   * The server main thread's busy fraction while measured (req/s × CPU per request). Well
+   * below 1, the load generator, not the server, set the req/s.
+   */
+  busy: number | null;
   vsOff: Comparison | null;
   vsBare: Comparison | null;
 }
@@ -65,6 +75,8 @@ export interface CostShares {
 }
 
 export interface Goal {
+  /** `throughput`, `latency`: req/s and client-side p99 as measured; `capacity`: 1 / CPU per request. */
+  measure: 'throughput' | 'latency' | 'capacity';
   name: string;
   target: string;
   value: number;

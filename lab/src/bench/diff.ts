@@ -12,7 +12,7 @@ const num = (value: number | null | undefined, digits: number) =>
 
 /**
  * Two bench runs side by side, variant by variant: what changed in req/s, p99, CPU per request
- * and the ratio to `off` (the ratio is the number to watch: it cancels a slower machine).
+ * and the ratios to `off` (the ratios is the number to watch: it cancels a slower machine).
  */
 export function renderBenchDiff(before: BenchRun, after: BenchRun): string {
   const names = [
@@ -30,11 +30,15 @@ export function renderBenchDiff(before: BenchRun, after: BenchRun): string {
       change(a?.p99Ms, b?.p99Ms),
       `${num(a?.cpuUsPerReq, 1)} → ${num(b?.cpuUsPerReq, 1)}`,
       `${formatRatio(a?.vsOff?.throughput)} → ${formatRatio(b?.vsOff?.throughput)}`,
+      `${formatRatio(a?.vsOff?.capacity)} → ${formatRatio(b?.vsOff?.capacity)}`,
     ];
   });
   return `${[
     `looplab bench diff: ${before.runId} → ${after.runId}`,
     '',
-    textTable(['variant', 'req/s', 'change', 'p99 ms', 'change', 'CPU µs/req', '× off'], rows),
+    textTable(
+      ['variant', 'req/s', 'change', 'p99 ms', 'change', 'CPU µs/req', '× off', 'cap × off'],
+      rows,
+    ),
   ].join('\n')}\n`;
 }

@@ -1,5 +1,5 @@
 import { formatRatio, isFiniteNumber } from '../format.js';
-import type { BenchRun, VariantSummary } from './bench-run.js';
+import type { BenchRun, Goal, VariantSummary } from './bench-run.js';
 import { textTable } from './text-table.js';
 
 const int = (value: number | null | undefined) =>
@@ -11,6 +11,12 @@ const signedUs = (value: number | null | undefined) =>
 const pct = (value: number | null | undefined) =>
   isFiniteNumber(value) ? `${Math.round(value * 100)} %` : '–';
 
+const MEASURE_NOTES: Record<Goal['measure'], string> = {
+  throughput: 'req/s as measured',
+  latency: 'client-side p99',
+  capacity: '1 / CPU per request',
+};
+
 function summaryRow(summary: VariantSummary): string[] {
   return [
     summary.variant,
@@ -18,10 +24,13 @@ function summaryRow(summary: VariantSummary): string[] {
     ms(summary.p50Ms),
     ms(summary.p99Ms),
     us(summary.cpuUsPerReq),
+    pct(summary.busy),
     formatRatio(summary.vsOff?.throughput),
     formatRatio(summary.vsOff?.p99),
     signedUs(summary.vsOff?.cpuUsAdded),
+    formatRatio(summary.vsOff?.capacity),
     formatRatio(summary.vsBare?.throughput),
+    formatRatio(summary.vsBare?.capacity),
   ];
 }
 
@@ -39,14 +48,19 @@ export function renderBench(run: BenchRun): string {
         'p50 ms',
         'p99 ms',
         'CPU µs/req',
+        'busy',
         '× off',
         'p99 × off',
         'µs vs off',
+        'cap × off',
         '× bare',
+        'cap × bare',
       ],
       run.summary.map(summaryRow),
     ),
-    '  (medians over rounds; latency client-side; CPU = the server main thread, user + system)',
+    '  (medians over rounds; latency client-side; CPU = the server main thread, user + system;',
+    '   busy = req/s × CPU per request; cap = capacity ratio, 1 / CPU per request: the req/s ratio',
+    '   with both servers saturated)',
     '',
     ...run.summary.map((summary) => `  ${summary.variant}: ${summary.describe}`),
   ];
@@ -78,7 +92,7 @@ export function renderBench(run: BenchRun): string {
       'goals (issue 10; printed, not enforced):',
       ...run.goals.map(
         (goal) =>
-          `  ${goal.met ? 'met    ' : 'MISSED '} ${goal.name}: ${formatRatio(goal.value)} (target ${goal.target})`,
+          `  ${goal.met ? 'met    ' : 'MISSED '} ${goal.name}: ${formatRatio(goal.value)} (target ${goal.target}; ${MEASURE_NOTES[goal.measure]})`,
       ),
     );
   }

@@ -8,7 +8,13 @@ import { BareFastifyProcess } from './bare-fastify-process.js';
 import { BENCH_SCHEMA, type BenchRun, type RoundResult } from './bench-run.js';
 import { runClosedLoop } from './closed-loop-load.js';
 import { mainThreadCpuSeconds } from './process-cpu.js';
-import { costShares, goals, roundWarnings, summarizeRounds } from './summarize.js';
+import {
+  costShares,
+  goals,
+  loadBoundWarnings,
+  roundWarnings,
+  summarizeRounds,
+} from './summarize.js';
 import type { Variant } from './variants.js';
 
 export interface BenchOptions {
@@ -188,6 +194,9 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     summary,
     shares: costShares(summary),
     goals: goals(summary),
-    warnings: roundWarnings(rounds, options.variants),
+    warnings: [
+      ...roundWarnings(rounds, options.variants),
+      ...loadBoundWarnings(summary, options.ratePerS === undefined),
+    ],
   };
 }

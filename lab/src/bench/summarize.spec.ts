@@ -6,7 +6,13 @@ import { readBenchRun, writeBenchRun } from './bench-file.js';
 import { BENCH_SCHEMA, type BenchRun, type RoundResult } from './bench-run.js';
 import { renderBenchDiff } from './diff.js';
 import { renderBench } from './render.js';
-import { costShares, goals, roundWarnings, summarizeRounds } from './summarize.js';
+import {
+  costShares,
+  goals,
+  loadBoundWarnings,
+  roundWarnings,
+  summarizeRounds,
+} from './summarize.js';
 import { variantsNamed } from './variants.js';
 
 function round(
@@ -77,6 +83,28 @@ describe('bench summary', () => {
     expect(bare?.vsBare).toBeNull();
   });
 
+  it('gives the capacity ratio from CPU per request, and how busy each server was', () => {
+    const [bare, off, dflt] = summarizeRounds(rounds, variants);
+    expect(dflt?.vsOff?.capacity).toBeCloseTo(50 / 55, 6);
+    expect(dflt?.vsBare?.capacity).toBeCloseTo(25 / 55, 6);
+    // 40k req/s × 25 µs = 1.0 s of CPU per second; off 20k × 50 µs = 1.0; default 18k × 55 µs.
+    expect(bare?.busy).toBeCloseTo(1, 6);
+    expect(off?.busy).toBeCloseTo(1, 6);
+    expect(dflt?.busy).toBeCloseTo(0.99, 6);
+  });
+
+  it('warns when a closed-loop variant left its server idle (its req/s is the load generator)', () => {
+    const idleBare = [
+      ...rounds.filter((r) => r.variant !== 'bare'),
+      ...[1, 2, 3].map((n) => round('bare', n, 30_000, 1, 25)),
+    ];
+    const summary = summarizeRounds(idleBare, variants);
+    const warnings = loadBoundWarnings(summary, true);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^bare: server main thread busy 75 % of the time/);
+    expect(loadBoundWarnings(summary, false)).toEqual([]);
+  });
+
   it('splits the cost over bare Fastify into framework and instrumentation', () => {
     const shares = costShares(summarizeRounds(rounds, variants));
     // 25 µs (bare) → 50 µs (off) → 55.6 µs (default) per request at saturation.
@@ -89,10 +117,12 @@ describe('bench summary', () => {
 
   it('holds the default to the issue-10 goals', () => {
     const result = goals(summarizeRounds(rounds, variants));
-    expect(result.map((goal) => [goal.name, goal.met])).toEqual([
-      ['default throughput vs off', true],
-      ['default p99 vs off', true],
-      ['default throughput vs bare Fastify', false],
+    expect(result.map((goal) => [goal.measure, goal.name, goal.met])).toEqual([
+      ['throughput', 'default throughput vs off', true],
+      ['latency', 'default p99 vs off', true],
+      ['throughput', 'default throughput vs bare Fastify', false],
+      ['capacity', 'default capacity vs off', true],
+      ['capacity', 'default capacity vs bare Fastify', false],
     ]);
   });
 
@@ -129,7 +159,12 @@ describe('bench.json and the diff', () => {
       const diff = renderBenchDiff(a, b);
       expect(diff).toContain('before → after');
       expect(diff).toMatch(/default\s+18000 → 19800\s+\+10 %/);
-      expect(renderBench(a)).toContain('MISSED  default throughput vs bare Fastify: 0.45×');
+      expect(renderBench(a)).toContain(
+        'MISSED  default throughput vs bare Fastify: 0.45× (target ≥ 0.7×; req/s as measured)',
+      );
+      expect(renderBench(a)).toContain(
+        'MISSED  default capacity vs bare Fastify: 0.45× (target ≥ 0.7×; 1 / CPU per request)',
+      );
       expect(() => readBenchRun(join(dir, 'missing'))).toThrow('no bench run at');
     } finally {
       rmSync(dir, { recursive: true, force: true });
