@@ -16,26 +16,56 @@ function medianOrNull(values: ReadonlyArray<number | null>): number | null {
   return present.length === 0 ? null : median(present);
 }
 
+/**
+ * A candidate against a reference, each ratio the median of the per-round ratios: within a
+ * round the variants run back to back (in rotating order), so a round's ratio cancels the
+ * machine's drift between rounds, which on a shared VM moves every variant by ±15 %.
+ */
 function compare(
   candidate: VariantSummary,
   reference: VariantSummary | undefined,
+  rounds: readonly RoundResult[],
 ): Comparison | null {
   if (!reference || reference === candidate) return null;
+  const pairs = roundPairs(rounds, candidate.variant, reference.variant);
+  const pairedMedian = (of: (mine: RoundResult, theirs: RoundResult) => number | null) =>
+    medianOrNull(pairs.map(([mine, theirs]) => of(mine, theirs)));
+  const cpuOf = (mine: RoundResult, theirs: RoundResult) =>
+    mine.cpuUsPerReq === null || theirs.cpuUsPerReq === null
+      ? null
+      : { mine: mine.cpuUsPerReq, theirs: theirs.cpuUsPerReq };
   return {
-    throughput: ratio(candidate.reqPerS, reference.reqPerS),
-    p99: ratio(candidate.p99Ms, reference.p99Ms),
-    cpuUsAdded:
-      candidate.cpuUsPerReq === null || reference.cpuUsPerReq === null
-        ? null
-        : candidate.cpuUsPerReq - reference.cpuUsPerReq,
-    capacity:
-      candidate.cpuUsPerReq === null || reference.cpuUsPerReq === null
-        ? null
-        : ratio(reference.cpuUsPerReq, candidate.cpuUsPerReq),
+    throughput: pairedMedian((mine, theirs) => ratio(mine.reqPerS, theirs.reqPerS)) ?? Number.NaN,
+    p99: pairedMedian((mine, theirs) => ratio(mine.p99Ms, theirs.p99Ms)) ?? Number.NaN,
+    cpuUsAdded: pairedMedian((mine, theirs) => {
+      const cpu = cpuOf(mine, theirs);
+      return cpu === null ? null : cpu.mine - cpu.theirs;
+    }),
+    capacity: pairedMedian((mine, theirs) => {
+      const cpu = cpuOf(mine, theirs);
+      return cpu === null ? null : ratio(cpu.theirs, cpu.mine);
+    }),
   };
 }
 
-/** Medians per variant over its rounds, with ratios to `off` and to `bare` when they ran. */
+/** The rounds both variants ran, as [candidate's, reference's]. */
+function roundPairs(
+  rounds: readonly RoundResult[],
+  candidate: string,
+  reference: string,
+): Array<[RoundResult, RoundResult]> {
+  const pairs: Array<[RoundResult, RoundResult]> = [];
+  for (const mine of rounds) {
+    if (mine.variant !== candidate) continue;
+    const theirs = rounds.find(
+      (round) => round.variant === reference && round.round === mine.round,
+    );
+    if (theirs) pairs.push([mine, theirs]);
+  }
+  return pairs;
+}
+
+/** Medians per variant over its rounds, with paired ratios to `off` and `bare` when they ran. */
 export function summarizeRounds(
   rounds: readonly RoundResult[],
   variants: readonly Variant[],
@@ -60,8 +90,8 @@ export function summarizeRounds(
   const off = summaries.find((summary) => summary.variant === 'off');
   const bare = summaries.find((summary) => summary.variant === 'bare');
   for (const summary of summaries) {
-    summary.vsOff = compare(summary, off);
-    summary.vsBare = compare(summary, bare);
+    summary.vsOff = compare(summary, off, rounds);
+    summary.vsBare = compare(summary, bare, rounds);
   }
   return summaries;
 }
