@@ -182,7 +182,7 @@ export function goals(summaries: readonly VariantSummary[]): Goal[] {
 }
 
 /** Below this busy fraction a closed-loop variant's req/s says more about the load generator. */
-export const SATURATED_BUSY = 0.9;
+export const SATURATED_BUSY = 0.85;
 
 /** Variants whose server sat idle part of the closed loop: their req/s ratios understate. */
 export function loadBoundWarnings(

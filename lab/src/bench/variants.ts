@@ -45,6 +45,22 @@ export const VARIANTS: readonly Variant[] = [
     describe: 'the default span source with every request sampled (OTEL_TRACES_SAMPLER=always_on)',
   },
   {
+    name: 'pino-only',
+    server: 'app',
+    env: { LOOPLAB_TRACE_INSTRUMENTATIONS: 'pino' },
+    traced: false,
+    describe:
+      'the SDK started with pino trace ids only: no span source (the context part of the cost)',
+  },
+  {
+    name: 'spans-only',
+    server: 'app',
+    env: { LOOPLAB_TRACE_INSTRUMENTATIONS: 'server' },
+    traced: true,
+    describe:
+      'the default span source without the pino instrumentation (the span part of the cost)',
+  },
+  {
     name: 'fastify-otel',
     server: 'app',
     env: { LOOPLAB_TRACE_INSTRUMENTATIONS: 'fastify,pino' },
