@@ -29,6 +29,17 @@ export interface Refusal {
   message: string;
 }
 
+/** An executor's refusal() once `queued` reached `limit`: the one wording of a full queue. */
+export function refusalWhenFull(
+  strategy: StrategyName,
+  queued: number,
+  limit: number,
+): Refusal | undefined {
+  return queued < limit
+    ? undefined
+    : { reason: 'queue_full', message: `the ${strategy} queue is full, retry later` };
+}
+
 /** Thrown (or rejected) by submit() when the backing service fails while accepting a task. */
 export class TaskRefusedError extends Error {
   constructor(readonly refusal: Refusal) {

@@ -3,6 +3,7 @@ import type { Task } from '../../common/tasks/task.js';
 import {
   type AfterResponse,
   type Refusal,
+  refusalWhenFull,
   type TaskExecutor,
   type TaskLifecycle,
 } from '../../common/tasks/task-executor.js';
@@ -26,9 +27,7 @@ export class BlockingExecutor implements TaskExecutor {
   ) {}
 
   refusal(): Refusal | undefined {
-    return this.accepted < this.limit
-      ? undefined
-      : { reason: 'queue_full', message: `the ${this.strategy} queue is full, retry later` };
+    return refusalWhenFull(this.strategy, this.accepted, this.limit);
   }
 
   queueDepth(): number {

@@ -4,6 +4,7 @@ import {
   type AfterResponse,
   describeError,
   type Refusal,
+  refusalWhenFull,
   type TaskExecutor,
   type TaskLifecycle,
 } from '../../common/tasks/task-executor.js';
@@ -45,9 +46,7 @@ export class ChunkedExecutor implements TaskExecutor {
   ) {}
 
   refusal(): Refusal | undefined {
-    return this.accepted < this.options.queueLimit
-      ? undefined
-      : { reason: 'queue_full', message: `the ${this.strategy} queue is full, retry later` };
+    return refusalWhenFull(this.strategy, this.accepted, this.options.queueLimit);
   }
 
   queueDepth(): number {

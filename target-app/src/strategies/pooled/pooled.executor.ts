@@ -6,6 +6,7 @@ import type { Task } from '../../common/tasks/task.js';
 import {
   describeError,
   type Refusal,
+  refusalWhenFull,
   type TaskCompletion,
   type TaskExecutor,
   type TaskLifecycle,
@@ -52,9 +53,7 @@ export class PooledExecutor implements TaskExecutor, PoolProbe {
   }
 
   refusal(): Refusal | undefined {
-    return this.pool.queueSize < this.options.queueLimit
-      ? undefined
-      : { reason: 'queue_full', message: `the ${this.strategy} queue is full, retry later` };
+    return refusalWhenFull(this.strategy, this.pool.queueSize, this.options.queueLimit);
   }
 
   queueDepth(): number {

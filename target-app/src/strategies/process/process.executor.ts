@@ -5,6 +5,7 @@ import type { Task } from '../../common/tasks/task.js';
 import {
   describeError,
   type Refusal,
+  refusalWhenFull,
   type TaskCompletion,
   type TaskExecutor,
   type TaskLifecycle,
@@ -57,9 +58,7 @@ export class ProcessExecutor implements TaskExecutor, PoolProbe {
   }
 
   refusal(): Refusal | undefined {
-    return this.pool.queueSize < this.options.queueLimit
-      ? undefined
-      : { reason: 'queue_full', message: `the ${this.strategy} queue is full, retry later` };
+    return refusalWhenFull(this.strategy, this.pool.queueSize, this.options.queueLimit);
   }
 
   queueDepth(): number {
