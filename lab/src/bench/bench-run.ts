@@ -62,6 +62,13 @@ export interface VariantSummary {
   vsBare: Comparison | null;
 }
 
+export interface CostSplit {
+  frameworkUs: number;
+  instrumentationUs: number;
+  frameworkShare: number;
+  instrumentationShare: number;
+}
+
 /** Where the cost of a request over bare Fastify goes: the framework (Nest, metrics) or tracing. */
 export interface CostShares {
   /** Per-request time at saturation (1 / req/s), µs, of bare, off and default. */
@@ -71,7 +78,8 @@ export interface CostShares {
   /** Shares of the total extra time (framework + instrumentation = 1). */
   frameworkShare: number;
   instrumentationShare: number;
-  cpu: { frameworkUs: number; instrumentationUs: number } | null;
+  /** The same split in server CPU per request: right even when bare Fastify was load-bound. */
+  cpu: CostSplit | null;
 }
 
 export interface Goal {

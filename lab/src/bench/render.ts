@@ -1,5 +1,6 @@
 import { formatRatio, isFiniteNumber } from '../format.js';
 import type { BenchRun, Goal, VariantSummary } from './bench-run.js';
+import { SATURATED_BUSY } from './summarize.js';
 import { textTable } from './text-table.js';
 
 const int = (value: number | null | undefined) =>
@@ -16,6 +17,11 @@ const MEASURE_NOTES: Record<Goal['measure'], string> = {
   latency: 'client-side p99',
   capacity: '1 / CPU per request',
 };
+
+function bareLoadBound(run: BenchRun): boolean {
+  const bare = run.summary.find((summary) => summary.variant === 'bare');
+  return run.settings.ratePerS === null && bare?.busy != null && bare.busy < SATURATED_BUSY;
+}
 
 function summaryRow(summary: VariantSummary): string[] {
   return [
@@ -77,16 +83,15 @@ export function renderBench(run: BenchRun): string {
   if (shares) {
     const { cpu } = shares;
     if (cpu) {
-      const extra = cpu.frameworkUs + cpu.instrumentationUs;
       lines.push(
         '',
         'cost over bare Fastify per request, in server CPU:',
-        `  framework (Nest, metrics hook; bare → off):          ${signedUs(cpu.frameworkUs)} µs  (${pct(cpu.frameworkUs / extra)} of the extra)`,
-        `  instrumentation (spans, trace ids; off → default):   ${signedUs(cpu.instrumentationUs)} µs  (${pct(cpu.instrumentationUs / extra)} of the extra)`,
+        `  framework (Nest, metrics hook; bare → off):          ${signedUs(cpu.frameworkUs)} µs  (${pct(cpu.frameworkShare)} of the extra)`,
+        `  instrumentation (spans, trace ids; off → default):   ${signedUs(cpu.instrumentationUs)} µs  (${pct(cpu.instrumentationShare)} of the extra)`,
       );
     }
     lines.push(
-      `  by 1 / req/s (bare ${us(shares.timeUs.bare)} µs, off ${us(shares.timeUs.off)} µs, default ${us(shares.timeUs.default)} µs): framework ${signedUs(shares.frameworkUs)} µs, instrumentation ${signedUs(shares.instrumentationUs)} µs${run.warnings.some((warning) => warning.startsWith('bare:')) ? ' (bare was load-bound: read the CPU split)' : ''}`,
+      `  by 1 / req/s (bare ${us(shares.timeUs.bare)} µs, off ${us(shares.timeUs.off)} µs, default ${us(shares.timeUs.default)} µs): framework ${signedUs(shares.frameworkUs)} µs, instrumentation ${signedUs(shares.instrumentationUs)} µs${bareLoadBound(run) ? ' (bare was load-bound: read the CPU split)' : ''}`,
     );
   }
   if (run.goals.length > 0) {

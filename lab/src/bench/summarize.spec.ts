@@ -124,7 +124,8 @@ describe('bench summary', () => {
     expect(shares?.frameworkUs).toBeCloseTo(25, 6);
     expect(shares?.instrumentationUs).toBeCloseTo(1e6 / 18_000 - 50, 6);
     expect((shares?.frameworkShare ?? 0) + (shares?.instrumentationShare ?? 0)).toBeCloseTo(1, 9);
-    expect(shares?.cpu).toEqual({ frameworkUs: 25, instrumentationUs: 5 });
+    expect(shares?.cpu).toMatchObject({ frameworkUs: 25, instrumentationUs: 5 });
+    expect(shares?.cpu?.frameworkShare).toBeCloseTo(25 / 30, 9);
     expect(costShares(summarizeRounds(rounds, variantsNamed(['off', 'default'])))).toBeNull();
   });
 

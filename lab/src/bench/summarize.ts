@@ -1,5 +1,12 @@
 import { percentile, ratio, sortNumbers } from '../stats/percentiles.js';
-import type { Comparison, CostShares, Goal, RoundResult, VariantSummary } from './bench-run.js';
+import type {
+  Comparison,
+  CostShares,
+  CostSplit,
+  Goal,
+  RoundResult,
+  VariantSummary,
+} from './bench-run.js';
 import type { Variant } from './variants.js';
 
 /** The issue-10 targets: the default instrumentation against instrumentation off and bare Fastify. */
@@ -106,23 +113,20 @@ export function costShares(summaries: readonly VariantSummary[]): CostShares | n
   const [bare, off, dflt] = [find('bare'), find('off'), find('default')];
   if (!bare || !off || !dflt) return null;
   const timeUs = { bare: 1e6 / bare.reqPerS, off: 1e6 / off.reqPerS, default: 1e6 / dflt.reqPerS };
-  const frameworkUs = timeUs.off - timeUs.bare;
-  const instrumentationUs = timeUs.default - timeUs.off;
-  const total = frameworkUs + instrumentationUs;
   const cpu =
     bare.cpuUsPerReq === null || off.cpuUsPerReq === null || dflt.cpuUsPerReq === null
       ? null
-      : {
-          frameworkUs: off.cpuUsPerReq - bare.cpuUsPerReq,
-          instrumentationUs: dflt.cpuUsPerReq - off.cpuUsPerReq,
-        };
+      : costSplit(off.cpuUsPerReq - bare.cpuUsPerReq, dflt.cpuUsPerReq - off.cpuUsPerReq);
+  return { timeUs, ...costSplit(timeUs.off - timeUs.bare, timeUs.default - timeUs.off), cpu };
+}
+
+function costSplit(frameworkUs: number, instrumentationUs: number): CostSplit {
+  const total = frameworkUs + instrumentationUs;
   return {
-    timeUs,
     frameworkUs,
     instrumentationUs,
     frameworkShare: ratio(frameworkUs, total),
     instrumentationShare: ratio(instrumentationUs, total),
-    cpu,
   };
 }
 
