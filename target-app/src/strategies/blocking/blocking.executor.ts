@@ -1,11 +1,11 @@
+import { MainThreadQueue } from '../../common/tasks/main-thread-queue.js';
 import { runOnThisThread } from '../../common/tasks/run-on-this-thread.js';
 import type { Task } from '../../common/tasks/task.js';
-import {
-  type AfterResponse,
-  type Refusal,
-  refusalWhenFull,
-  type TaskExecutor,
-  type TaskLifecycle,
+import type {
+  AfterResponse,
+  Refusal,
+  TaskExecutor,
+  TaskLifecycle,
 } from '../../common/tasks/task-executor.js';
 
 /**
@@ -15,23 +15,22 @@ import {
  */
 export class BlockingExecutor implements TaskExecutor {
   readonly strategy = 'blocking' as const;
-  private readonly ready: Task[] = [];
-  private accepted = 0;
+  private readonly queue: MainThreadQueue;
   private running = 0;
-  private scheduled = false;
-  private abandoned = false;
 
   constructor(
-    private readonly limit: number,
+    limit: number,
     private readonly lifecycle: TaskLifecycle,
-  ) {}
+  ) {
+    this.queue = new MainThreadQueue(this.strategy, limit, () => this.runNext());
+  }
 
   refusal(): Refusal | undefined {
-    return refusalWhenFull(this.strategy, this.accepted, this.limit);
+    return this.queue.refusal();
   }
 
   queueDepth(): number {
-    return this.accepted - this.running;
+    return this.queue.unfinished() - this.running;
   }
 
   inFlight(): number {
@@ -39,40 +38,29 @@ export class BlockingExecutor implements TaskExecutor {
   }
 
   submit(task: Task, afterResponse: AfterResponse): void {
-    this.accepted++;
-    afterResponse(() => {
-      this.ready.push(task);
-      this.schedule();
-    });
+    this.queue.submit(task, afterResponse);
   }
 
   abandonQueued(): void {
-    this.abandoned = true;
+    this.queue.abandon();
+    this.queue.stop();
   }
 
   async close(): Promise<void> {
-    this.abandoned = true;
+    this.abandonQueued();
   }
 
-  private schedule(): void {
-    if (this.scheduled || this.abandoned) return;
-    this.scheduled = true;
-    // One task per macrotask: between two tasks the loop serves whatever piled up,
-    // as Starlette does between background tasks.
-    setImmediate(() => this.runNext());
-  }
-
+  /** One task per macrotask. */
   private runNext(): void {
-    this.scheduled = false;
-    const task = this.abandoned ? undefined : this.ready.shift();
+    const task = this.queue.next();
     if (!task) return;
     this.running++;
     try {
       runOnThisThread(task, this.lifecycle);
     } finally {
       this.running--;
-      this.accepted--;
+      this.queue.finished();
     }
-    if (this.ready.length > 0) this.schedule();
+    if (this.queue.hasReady()) this.queue.schedule();
   }
 }

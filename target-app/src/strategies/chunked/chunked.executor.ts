@@ -1,10 +1,10 @@
 import { preciseNow } from '../../common/clock.js';
+import { MainThreadQueue } from '../../common/tasks/main-thread-queue.js';
 import type { Task } from '../../common/tasks/task.js';
 import {
   type AfterResponse,
   describeError,
   type Refusal,
-  refusalWhenFull,
   type TaskExecutor,
   type TaskLifecycle,
 } from '../../common/tasks/task-executor.js';
@@ -33,24 +33,22 @@ interface Running {
  */
 export class ChunkedExecutor implements TaskExecutor {
   readonly strategy = 'chunked' as const;
-  private readonly ready: Task[] = [];
+  private readonly queue: MainThreadQueue;
   private current: Running | undefined;
-  private accepted = 0;
-  private scheduled = false;
-  private stopped = false;
-  private abandoned = false;
 
   constructor(
     private readonly options: ChunkedOptions,
     private readonly lifecycle: TaskLifecycle,
-  ) {}
+  ) {
+    this.queue = new MainThreadQueue(this.strategy, options.queueLimit, () => this.step());
+  }
 
   refusal(): Refusal | undefined {
-    return refusalWhenFull(this.strategy, this.accepted, this.options.queueLimit);
+    return this.queue.refusal();
   }
 
   queueDepth(): number {
-    return this.accepted - this.inFlight();
+    return this.queue.unfinished() - this.inFlight();
   }
 
   inFlight(): number {
@@ -58,31 +56,19 @@ export class ChunkedExecutor implements TaskExecutor {
   }
 
   submit(task: Task, afterResponse: AfterResponse): void {
-    this.accepted++;
-    afterResponse(() => {
-      this.ready.push(task);
-      this.schedule();
-    });
+    this.queue.submit(task, afterResponse);
   }
 
   abandonQueued(): void {
-    this.abandoned = true;
+    this.queue.abandon();
   }
 
   async close(): Promise<void> {
-    this.stopped = true;
-  }
-
-  private schedule(): void {
-    if (this.scheduled || this.stopped) return;
-    this.scheduled = true;
-    setImmediate(() => this.step());
+    this.queue.stop();
   }
 
   /** One slice of the current task (starting the next one when there is none). */
   private step(): void {
-    this.scheduled = false;
-    if (this.stopped) return;
     const running = this.current ?? this.startNext();
     if (running) {
       const sliceStarted = performance.now();
@@ -94,11 +80,11 @@ export class ChunkedExecutor implements TaskExecutor {
         this.finish(running, { error: describeError(error) });
       }
     }
-    if (this.current || this.ready.length > 0) this.schedule();
+    if (this.current || this.queue.hasReady()) this.queue.schedule();
   }
 
   private startNext(): Running | undefined {
-    const task = this.abandoned ? undefined : this.ready.shift();
+    const task = this.queue.next();
     if (!task) return undefined;
     const startedAt = preciseNow();
     this.lifecycle.started(task, startedAt);
@@ -117,7 +103,7 @@ export class ChunkedExecutor implements TaskExecutor {
     outcome: { result: WorkloadResult } | { error: string },
   ): void {
     this.current = undefined;
-    this.accepted--;
+    this.queue.finished();
     this.lifecycle.finished(running.task, {
       startedAt: running.startedAt,
       finishedAt: preciseNow(),
