@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { preciseNow } from '../../common/clock.js';
+import { HandedOverTasks } from '../../common/tasks/handed-over-tasks.js';
 import type { Task } from '../../common/tasks/task.js';
 import {
   describeError,
@@ -26,8 +27,7 @@ export interface PoolOptions {
 export class PooledExecutor implements TaskExecutor, PoolProbe {
   readonly strategy = 'pooled' as const;
   private readonly pool: Piscina<PoolTask, PoolOutcome>;
-  private readonly tasks = new Map<string, Task>();
-  private readonly started = new Set<string>();
+  private readonly tasks = new HandedOverTasks();
   private readonly channel = new BroadcastChannel(TASK_STARTED_CHANNEL);
 
   constructor(
@@ -57,11 +57,11 @@ export class PooledExecutor implements TaskExecutor, PoolProbe {
   }
 
   queueDepth(): number {
-    return this.tasks.size - this.started.size;
+    return this.tasks.queued();
   }
 
   inFlight(): number {
-    return this.started.size;
+    return this.tasks.running();
   }
 
   workers(): number {
@@ -77,7 +77,7 @@ export class PooledExecutor implements TaskExecutor, PoolProbe {
   }
 
   submit(task: Task): void {
-    this.tasks.set(task.id, task);
+    this.tasks.add(task);
     this.pool.run({ id: task.id, spec: task.spec, fault: task.fault }).then(
       (outcome) => this.settle(task, outcome),
       (error: unknown) =>
@@ -99,15 +99,12 @@ export class PooledExecutor implements TaskExecutor, PoolProbe {
   }
 
   private onStarted(message: TaskStartedMessage): void {
-    const task = this.tasks.get(message.id);
-    if (!task || this.started.has(message.id)) return;
-    this.started.add(message.id);
-    this.lifecycle.started(task, message.startedAt);
+    const task = this.tasks.start(message.id, message.startedAt);
+    if (task) this.lifecycle.started(task, message.startedAt);
   }
 
   private settle(task: Task, completion: TaskCompletion): void {
-    if (!this.tasks.delete(task.id)) return;
-    this.started.delete(task.id);
+    if (!this.tasks.settle(task.id)) return;
     this.lifecycle.finished(task, completion);
   }
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Tinypool, type TinypoolWorker } from 'tinypool';
 import { preciseNow } from '../../common/clock.js';
+import { HandedOverTasks } from '../../common/tasks/handed-over-tasks.js';
 import type { Task } from '../../common/tasks/task.js';
 import {
   describeError,
@@ -29,8 +30,7 @@ export interface ProcessPoolOptions {
 export class ProcessExecutor implements TaskExecutor, PoolProbe {
   readonly strategy = 'process' as const;
   private readonly pool: Tinypool;
-  private readonly tasks = new Map<string, Task>();
-  private readonly started = new Map<string, number>();
+  private readonly tasks = new HandedOverTasks();
   private readonly taskOfChild = new Map<number, string>();
   private readonly exitOfTask = new Map<string, string>();
   private readonly watchedChildren = new WeakSet<TinypoolWorker>();
@@ -62,11 +62,11 @@ export class ProcessExecutor implements TaskExecutor, PoolProbe {
   }
 
   queueDepth(): number {
-    return this.tasks.size - this.started.size;
+    return this.tasks.queued();
   }
 
   inFlight(): number {
-    return this.started.size;
+    return this.tasks.running();
   }
 
   workers(): number {
@@ -77,7 +77,7 @@ export class ProcessExecutor implements TaskExecutor, PoolProbe {
   utilization(): number {
     const now = preciseNow();
     let busy = this.busyMs;
-    for (const startedAt of this.started.values()) busy += now - startedAt;
+    for (const startedAt of this.tasks.runningSince()) busy += now - startedAt;
     const capacity = (performance.now() - this.createdAt) * this.options.size;
     return capacity > 0 ? Math.min(1, busy / capacity) : 0;
   }
@@ -95,7 +95,7 @@ export class ProcessExecutor implements TaskExecutor, PoolProbe {
   }
 
   submit(task: Task): void {
-    this.tasks.set(task.id, task);
+    this.tasks.add(task);
     const message: PoolTask = { id: task.id, spec: task.spec, fault: task.fault };
     const run: Promise<PoolOutcome> = this.pool.run(message, {
       channel: { postMessage: (reply: unknown) => this.onChildMessage(reply) },
@@ -125,9 +125,8 @@ export class ProcessExecutor implements TaskExecutor, PoolProbe {
   }
 
   private onStarted(message: ChildStartedMessage): void {
-    const task = this.tasks.get(message.id);
-    if (!task || this.started.has(message.id)) return;
-    this.started.set(message.id, message.startedAt);
+    const task = this.tasks.start(message.id, message.startedAt);
+    if (!task) return;
     this.taskOfChild.set(message.pid, message.id);
     this.lifecycle.started(task, message.startedAt);
   }
@@ -153,10 +152,10 @@ export class ProcessExecutor implements TaskExecutor, PoolProbe {
   }
 
   private settle(task: Task, completion: TaskCompletion): void {
-    if (!this.tasks.delete(task.id)) return;
-    const startedAt = this.started.get(task.id);
-    if (startedAt !== undefined) this.busyMs += completion.finishedAt - startedAt;
-    this.started.delete(task.id);
+    const settled = this.tasks.settle(task.id, (startedAt) => {
+      this.busyMs += completion.finishedAt - startedAt;
+    });
+    if (!settled) return;
     this.exitOfTask.delete(task.id);
     for (const [pid, id] of this.taskOfChild) if (id === task.id) this.taskOfChild.delete(pid);
     this.watchChildren();
