@@ -7,8 +7,9 @@ from typing import Protocol
 
 from fastapi import BackgroundTasks
 
+from ..clock import precise_now
 from ..tasks.task import Task
-from ..workloads import WorkloadResult
+from ..workloads import WorkloadResult, run_task_workload
 
 
 @dataclass(frozen=True)
@@ -54,3 +55,12 @@ class Executor(Protocol):
 
 def describe_error(error: BaseException) -> str:
     return str(error) or type(error).__name__
+
+
+def run_to_completion(task: Task, started_at: float) -> Completion:
+    """Runs the task's workload on this thread: its result, or the error it raised."""
+    try:
+        result = run_task_workload(task.spec, task.fault)
+        return Completion(precise_now(), started_at, result=result)
+    except Exception as error:
+        return Completion(precise_now(), started_at, error=describe_error(error))

@@ -8,8 +8,7 @@ from fastapi import BackgroundTasks
 
 from ..clock import precise_now
 from ..tasks.task import Task
-from ..workloads import run_task_workload
-from .base import Completion, TaskLifecycle, describe_error
+from .base import TaskLifecycle, run_to_completion
 
 
 class BlockingExecutor:
@@ -48,10 +47,7 @@ class BlockingExecutor:
             started_at = precise_now()
             self.lifecycle.started(task, started_at)
             try:
-                result = run_task_workload(task.spec, task.fault)
-                completion = Completion(precise_now(), started_at, result=result)
-            except Exception as error:
-                completion = Completion(precise_now(), started_at, error=describe_error(error))
+                completion = run_to_completion(task, started_at)
             finally:
                 self._running -= 1
             self.lifecycle.finished(task, completion)

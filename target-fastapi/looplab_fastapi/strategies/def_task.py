@@ -13,8 +13,7 @@ from fastapi import BackgroundTasks
 from ..clock import precise_now
 from ..placement import keep_off_loop
 from ..tasks.task import Task
-from ..workloads import run_task_workload
-from .base import Completion, TaskLifecycle, describe_error
+from .base import Completion, TaskLifecycle, run_to_completion
 
 
 class DefTaskExecutor:
@@ -56,12 +55,7 @@ class DefTaskExecutor:
             return
         started_at = precise_now()
         loop.call_soon_threadsafe(self._started, task, started_at)
-        try:
-            result = run_task_workload(task.spec, task.fault)
-            completion = Completion(precise_now(), started_at, result=result)
-        except Exception as error:
-            completion = Completion(precise_now(), started_at, error=describe_error(error))
-        loop.call_soon_threadsafe(self._settle, task, completion)
+        loop.call_soon_threadsafe(self._settle, task, run_to_completion(task, started_at))
 
     def _started(self, task: Task, started_at: float) -> None:
         self._running += 1
