@@ -31,6 +31,18 @@ export default defineConfig({
           hookTimeout: 300_000,
         },
       },
+      {
+        test: {
+          // The compose stack for real (npm run test:stack): Docker builds and a whole stack on
+          // 2 cores, so it runs after every other test, alone.
+          name: 'stack',
+          include: ['stack/test/compose/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 3_600_000,
+        },
+      },
     ],
   },
 });

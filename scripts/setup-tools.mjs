@@ -1,15 +1,18 @@
-// Puts every tool the lab runs in place: `npm run setup` (all of them, what `npm test` needs) or
-// `npm run setup -- --for compare` (only what `npm run compare` needs). Pinned versions come from
+// Puts every tool the lab runs in place: `npm run setup` (all of them, what `npm test` needs),
+// `npm run setup -- --for compare` (only what `npm run compare` needs) or `--for stack` (what
+// `npm run stack:up` needs before it looks at images). Pinned versions come from
 // contract/data/versions.json. Every step is cached: a second run only checks versions.
 // Built tools go to .tools/bin, Python packages to target-fastapi/.venv, system packages via apt-get.
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SetupError } from './setup/context.mjs';
+import { setupComposePlugins, setupDockerEngine } from './setup/docker.mjs';
+import { setupOtelCollector } from './setup/otel-collector.mjs';
 import { setupPrometheus } from './setup/prometheus.mjs';
 import { setupSystemPackages } from './setup/system-packages.mjs';
 import { setupVegeta } from './setup/vegeta.mjs';
 
-const PROFILES = ['test', 'compare'];
+const PROFILES = ['test', 'compare', 'stack'];
 
 /**
  * The FastAPI twin's venv. Its module (scripts/setup/python.mjs) and the twin itself may not
@@ -36,12 +39,15 @@ const STEPS = [
     run: (log, profile) =>
       setupSystemPackages(
         log,
-        profile === 'compare' ? ['redis-server'] : ['chromium', 'redis-server'],
+        profile === 'compare' ? ['redis-server'] : ['chromium', 'redis-server', 'mmdebstrap'],
       ),
   },
   { name: 'vegeta', for: ['test', 'compare'], run: setupVegeta },
   { name: 'python', for: ['test', 'compare'], run: setupPythonIfPresent },
   { name: 'prometheus', for: ['test'], run: setupPrometheus },
+  { name: 'docker engine', for: ['test', 'stack'], run: setupDockerEngine },
+  { name: 'docker compose and buildx', for: ['test', 'stack'], run: setupComposePlugins },
+  { name: 'otel collector', for: ['test'], run: setupOtelCollector },
 ];
 
 const { values } = parseArgs({ options: { for: { type: 'string', default: 'test' } } });

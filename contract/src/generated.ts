@@ -11,15 +11,93 @@ export const versionsData = {
     "version": "3.13.2",
     "module": "github.com/prometheus/prometheus",
     "moduleVersion": "v0.313.2",
-    "image": "prom/prometheus:v3.13.2",
     "licence": "Apache-2.0"
   },
   "redis": {
-    "image": "redis:7.0.15-bookworm",
     "debianPackage": "redis-server",
     "licence": "BSD-3-Clause (7.0, same as Debian bookworm redis-server 7.0.15)"
   },
-  "python": "3.11"
+  "python": "3.11",
+  "docker": {
+    "engineDebianPackage": "docker.io",
+    "compose": {
+      "version": "5.6.0",
+      "module": "github.com/docker/compose/v5",
+      "package": "./cmd",
+      "binary": "docker-compose",
+      "versionVariable": "github.com/docker/compose/v5/internal.Version",
+      "licence": "Apache-2.0"
+    },
+    "buildx": {
+      "version": "0.38.2",
+      "module": "github.com/docker/buildx",
+      "package": "./cmd/buildx",
+      "binary": "docker-buildx",
+      "versionVariable": "github.com/docker/buildx/version.Version",
+      "licence": "Apache-2.0"
+    }
+  },
+  "images": {
+    "NODE_IMAGE": {
+      "ref": "node:24.21.0-bookworm-slim",
+      "standin": "node",
+      "licence": "MIT"
+    },
+    "PYTHON_IMAGE": {
+      "ref": "python:3.11.14-slim-bookworm",
+      "standin": "python",
+      "licence": "PSF-2.0"
+    },
+    "GO_IMAGE": {
+      "ref": "golang:1.26.8",
+      "standin": "golang",
+      "licence": "BSD-3-Clause"
+    },
+    "REDIS_IMAGE": {
+      "ref": "redis:7.0.15-bookworm",
+      "standin": "redis",
+      "licence": "BSD-3-Clause"
+    },
+    "PROMETHEUS_IMAGE": {
+      "ref": "prom/prometheus:v3.13.2",
+      "standin": "prometheus",
+      "licence": "Apache-2.0"
+    },
+    "OTEL_COLLECTOR_IMAGE": {
+      "ref": "otel/opentelemetry-collector-contrib:0.156.0",
+      "standin": "otel-collector",
+      "licence": "Apache-2.0"
+    },
+    "GRAFANA_IMAGE": {
+      "ref": "grafana/grafana:13.2.0",
+      "standin": null,
+      "licence": "AGPL-3.0"
+    },
+    "TEMPO_IMAGE": {
+      "ref": "grafana/tempo:3.0.3",
+      "standin": null,
+      "licence": "AGPL-3.0"
+    }
+  },
+  "standins": {
+    "base": {
+      "tag": "looplab-standin/debian:bookworm",
+      "suite": "bookworm",
+      "variant": "minbase",
+      "debianPackage": "mmdebstrap"
+    },
+    "npm": "11.19.0",
+    "pythonDebianPackage": "python3.11",
+    "goToolchain": {
+      "module": "golang.org/toolchain",
+      "version": "v0.0.1-go1.26.8.linux-amd64"
+    },
+    "otelCollector": {
+      "version": "0.156.0",
+      "builderModule": "go.opentelemetry.io/collector/cmd/builder",
+      "licence": "Apache-2.0"
+    }
+  }
 } as const;
 
 export const defaultsData = {

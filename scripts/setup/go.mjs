@@ -1,5 +1,7 @@
 // The Go toolchain, as setup uses it to build pinned tools from the Go module proxy.
+import { chmodSync, readdirSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
+import { join } from 'node:path';
 import { SetupError, toolsDir } from './context.mjs';
 import { outputOf, runWithProgress } from './run.mjs';
 
@@ -56,4 +58,14 @@ export const buildUser = () => `${userInfo().username}@${hostname()}`;
 export function buildDate(now = new Date()) {
   const p = (n) => String(n).padStart(2, '0');
   return `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}-${p(now.getUTCHours())}:${p(now.getUTCMinutes())}:${p(now.getUTCSeconds())}`;
+}
+
+/** Module files are read-only in the module cache; a copy must be writable to build and delete. */
+export function makeWritable(dir) {
+  chmodSync(dir, 0o755);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) makeWritable(path);
+    else chmodSync(path, 0o644);
+  }
 }

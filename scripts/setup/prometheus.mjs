@@ -2,10 +2,10 @@
 // into .tools/bin. `go install pkg@version` refuses the module's replace directives, so the
 // downloaded module is copied to a writable folder and built as the main module; the version is
 // stamped with -ldflags as Prometheus's own build (promu, .promu.yml) does, so `--version` prints it.
-import { chmodSync, cpSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { binDir, readVersions, SetupError, toolsDir } from './context.mjs';
-import { buildDate, buildUser, downloadModule, goEnv, requireGo } from './go.mjs';
+import { buildDate, buildUser, downloadModule, goEnv, makeWritable, requireGo } from './go.mjs';
 import { outputOf, runWithProgress } from './run.mjs';
 
 const BINARIES = ['prometheus', 'promtool'];
@@ -14,16 +14,6 @@ const VERSION_PACKAGE = 'github.com/prometheus/common/version';
 /** "3.13.2" from `prometheus --version` / `promtool --version` ("prometheus, version 3.13.2 (branch: ...)"). */
 export function prometheusVersion(bin) {
   return /version (\d+\.\d+\.\d+\S*)/.exec(outputOf(bin, ['--version']) ?? '')?.[1] ?? null;
-}
-
-/** Module files are read-only in the module cache; the copy must be writable to build and delete. */
-function makeWritable(dir) {
-  chmodSync(dir, 0o755);
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) makeWritable(path);
-    else chmodSync(path, 0o644);
-  }
 }
 
 export async function setupPrometheus(log) {

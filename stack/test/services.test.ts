@@ -59,20 +59,19 @@ function versionMismatches(
   values: Record<string, string | undefined>,
   versions: typeof VERSIONS,
 ): string[] {
-  const expected: Array<[string, (value: string) => boolean, string]> = [
-    ['NODE_IMAGE', (v) => v.startsWith(`node:${versions.node}-`), `node:${versions.node}-*`],
-    [
-      'PYTHON_IMAGE',
-      (v) => v.startsWith(`python:${versions.python}.`),
-      `python:${versions.python}.*`,
-    ],
-    ['PROMETHEUS_IMAGE', (v) => v === versions.prometheus.image, versions.prometheus.image],
-    ['REDIS_IMAGE', (v) => v === versions.redis.image, versions.redis.image],
-    ['VEGETA_VERSION', (v) => v === versions.vegeta.version, versions.vegeta.version],
+  const expected: Array<[string, string]> = [
+    ...Object.entries(versions.images).map(([name, pin]): [string, string] => [name, pin.ref]),
+    ['VEGETA_VERSION', versions.vegeta.version],
   ];
-  return expected
-    .filter(([name, ok]) => !ok(values[name] ?? ''))
-    .map(([name, , want]) => `.env ${name}=${values[name] ?? ''}, versions.json wants ${want}`);
+  const unpinned = Object.keys(values)
+    .filter((name) => name.endsWith('_IMAGE') && !(name in versions.images))
+    .map((name) => `.env ${name} is not pinned in versions.json "images"`);
+  return [
+    ...expected
+      .filter(([name, want]) => values[name] !== want)
+      .map(([name, want]) => `.env ${name}=${values[name] ?? ''}, versions.json wants ${want}`),
+    ...unpinned,
+  ];
 }
 
 describe('.env and contract/data/versions.json', () => {
@@ -83,18 +82,36 @@ describe('.env and contract/data/versions.json', () => {
   it('and the check names a disagreement', () => {
     expect(
       versionMismatches(
-        { ...env, REDIS_IMAGE: 'redis:7.2.0', NODE_IMAGE: 'node:22-slim' },
+        { ...env, REDIS_IMAGE: 'redis:7.2.0', NODE_IMAGE: 'node:22-slim', EXTRA_IMAGE: 'x:1' },
         VERSIONS,
       ),
     ).toEqual([
-      `.env NODE_IMAGE=node:22-slim, versions.json wants node:${VERSIONS.node}-*`,
-      `.env REDIS_IMAGE=redis:7.2.0, versions.json wants ${VERSIONS.redis.image}`,
+      `.env NODE_IMAGE=node:22-slim, versions.json wants ${VERSIONS.images.NODE_IMAGE.ref}`,
+      `.env REDIS_IMAGE=redis:7.2.0, versions.json wants ${VERSIONS.images.REDIS_IMAGE.ref}`,
+      '.env EXTRA_IMAGE is not pinned in versions.json "images"',
     ]);
   });
 
+  it("pin the versions the rest of the repo pins: Node, Python, Prometheus, Redis (Debian's 7.0)", () => {
+    expect(VERSIONS.images.NODE_IMAGE.ref).toMatch(new RegExp(`^node:${VERSIONS.node}-bookworm`));
+    expect(VERSIONS.images.PYTHON_IMAGE.ref).toMatch(
+      new RegExp(`^python:${VERSIONS.python}\\.\\d+-slim-bookworm$`),
+    );
+    expect(VERSIONS.images.PROMETHEUS_IMAGE.ref).toBe(
+      `prom/prometheus:v${VERSIONS.prometheus.version}`,
+    );
+    expect(VERSIONS.images.REDIS_IMAGE.ref).toMatch(/^redis:7\.0\.\d+-bookworm$/);
+    expect(VERSIONS.images.OTEL_COLLECTOR_IMAGE.ref).toBe(
+      `otel/opentelemetry-collector-contrib:${VERSIONS.standins.otelCollector.version}`,
+    );
+    expect(VERSIONS.images.GO_IMAGE.ref).toBe(
+      `golang:${/go(\d+\.\d+\.\d+)/.exec(VERSIONS.standins.goToolchain.version)?.[1]}`,
+    );
+  });
+
   it('are the images compose runs', () => {
-    expect(service('prometheus').image).toBe(VERSIONS.prometheus.image);
-    expect(service('redis').image).toBe(VERSIONS.redis.image);
+    expect(service('prometheus').image).toBe(VERSIONS.images.PROMETHEUS_IMAGE.ref);
+    expect(service('redis').image).toBe(VERSIONS.images.REDIS_IMAGE.ref);
     expect(service('target-app').build?.args?.NODE_IMAGE).toBe(env.NODE_IMAGE);
     expect(service('target-fastapi').build?.args?.PYTHON_IMAGE).toBe(env.PYTHON_IMAGE);
   });

@@ -7,7 +7,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +53,7 @@ interface Healthcheck {
 
 interface Service {
   image?: string;
+  entrypoint?: string | string[];
   build?: { context?: string; dockerfile?: string; args?: Dict };
   command?: string | string[];
   environment?: Record<string, string> | string[];
@@ -69,11 +79,8 @@ const dotEnv = parseDotEnv(read('.env'));
 const envValues: Record<string, string> = Object.fromEntries(
   dotEnv.map((entry) => [entry.name, entry.value]),
 );
-/** What Compose sees with .env plus the one value a user must export. */
-const compose = interpolate(composeRaw, {
-  ...envValues,
-  GRAFANA_ADMIN_PASSWORD: 'a-test-password',
-});
+/** What Compose sees with .env and nothing exported. */
+const compose = interpolate(composeRaw, envValues);
 const services = compose.services;
 
 const promConfig = parseYaml(read('stack/prometheus/prometheus.yml')) as {
@@ -376,18 +383,21 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('requires the Grafana admin password, with no default and no value committed', () => {
+  it('needs no environment: .env alone resolves it, and no Grafana password is committed', () => {
     const passwordRefs = referencesInTree(composeRaw).filter(
       (ref) => ref.name === 'GRAFANA_ADMIN_PASSWORD',
     );
     expect(passwordRefs.length).toBeGreaterThan(0);
-    for (const ref of passwordRefs) expect(ref.operator).toBe(':?');
+    for (const ref of passwordRefs) expect([':-', '-']).toContain(ref.operator);
     expect(envValues.GRAFANA_ADMIN_PASSWORD).toBe('');
-    expect(() => interpolate(composeRaw, envValues)).toThrow(/GRAFANA_ADMIN_PASSWORD/);
-    const grafanaEnv = environmentOf(service('grafana'));
-    expect(grafanaEnv.GF_SECURITY_ADMIN_PASSWORD).toBe('a-test-password');
-    expect(grafanaEnv.GF_AUTH_ANONYMOUS_ENABLED).toBe('true');
-    expect(grafanaEnv.GF_AUTH_ANONYMOUS_ORG_ROLE).toBe('Viewer');
+    expect(() => interpolate(composeRaw, envValues)).not.toThrow();
+    const grafana = service('grafana');
+    expect(environmentOf(grafana).GF_AUTH_ANONYMOUS_ENABLED).toBe('true');
+    expect(environmentOf(grafana).GF_AUTH_ANONYMOUS_ORG_ROLE).toBe('Viewer');
+    // Its entrypoint generates an admin password when none was chosen (tested below), then
+    // runs the image's own /run.sh.
+    expect(grafana.entrypoint).toEqual(['/bin/sh', '/etc/looplab/grafana-start.sh']);
+    expect(grafana.volumes).toContain('./stack/grafana/start.sh:/etc/looplab/grafana-start.sh:ro');
   });
 
   it('runs the target app CPU-capped, with a stop grace period above its drain timeout', () => {
@@ -736,5 +746,62 @@ describe('compose interpolation helper', () => {
     expect(interpolateString('$$HOME and $A', { A: '1' })).toBe('$HOME and 1');
     expect(at('U:-1000:1000', {})).toBe('1000:1000');
     expect(durationSeconds('1m30s')).toBe(90);
+  });
+});
+
+describe("stack/grafana/start.sh (Grafana's entrypoint)", () => {
+  /** Runs the script with a fake /run.sh that prints the password it was given. */
+  function start(dataDir: string, password?: string) {
+    const fakeRun = join(dataDir, '..', 'run.sh');
+    writeFileSync(fakeRun, '#!/bin/sh\necho "run.sh got [$GF_SECURITY_ADMIN_PASSWORD] $*"\n', {
+      mode: 0o755,
+    });
+    const r = spawnSync('sh', [join(ROOT, 'stack', 'grafana', 'start.sh'), 'arg1'], {
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH,
+        GF_PATHS_DATA: dataDir,
+        LOOPLAB_GRAFANA_RUN: fakeRun,
+        ...(password === undefined ? {} : { GF_SECURITY_ADMIN_PASSWORD: password }),
+      },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    return r.stdout;
+  }
+
+  it('generates a random admin password at first start, prints it, and keeps it for later starts', () => {
+    const root = mkdtempSync(join(tmpdir(), 'looplab-grafana-'));
+    try {
+      const data = join(root, 'data');
+      mkdirSync(data);
+      const first = start(data);
+      const generated = /run\.sh got \[([A-Za-z0-9]{24})\] arg1/.exec(first)?.[1];
+      expect(generated, first).toBeDefined();
+      expect(first).toContain(`Grafana admin password (generated at first start`);
+      expect(statSync(join(data, 'looplab-admin-password')).mode & 0o077).toBe(0);
+      writeFileSync(join(data, 'grafana.db'), '');
+      expect(start(data)).toContain(`run.sh got [${generated}]`);
+      const other = join(root, 'other');
+      mkdirSync(other);
+      expect(start(other)).not.toContain(`[${generated}]`);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('passes a chosen password through untouched, and never invents one for an existing database', () => {
+    const root = mkdtempSync(join(tmpdir(), 'looplab-grafana-'));
+    try {
+      const data = join(root, 'data');
+      mkdirSync(data);
+      expect(start(data, 'chosen-one')).toBe('run.sh got [chosen-one] arg1\n');
+      expect(existsSync(join(data, 'looplab-admin-password'))).toBe(false);
+      writeFileSync(join(data, 'grafana.db'), '');
+      const later = start(data);
+      expect(later).toContain('the one chosen at its first start');
+      expect(later).toContain('run.sh got [] arg1');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

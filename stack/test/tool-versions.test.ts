@@ -11,12 +11,14 @@ import { parseDotEnv } from './helpers/compose-env.js';
 
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
 const pins = JSON.parse(read('contract/data/versions.json')) as {
-  prometheus: { version: string; moduleVersion: string; image: string };
+  prometheus: { version: string; moduleVersion: string };
+  images: { PROMETHEUS_IMAGE: { ref: string } };
 };
 const env = Object.fromEntries(parseDotEnv(read('.env')).map((e) => [e.name, e.value]));
 
 describe('the pinned Prometheus', () => {
-  const { version, moduleVersion, image } = pins.prometheus;
+  const { version, moduleVersion } = pins.prometheus;
+  const image = pins.images.PROMETHEUS_IMAGE.ref;
 
   it('is the compose image', () => {
     expect(env.PROMETHEUS_IMAGE, '.env PROMETHEUS_IMAGE').toBe(image);

@@ -74,6 +74,7 @@ async function shutdown(
       pending_at_start: summary.pendingAtStart,
       timed_out: summary.timedOut,
       elapsed_ms: summary.elapsedMs,
+      tasks: summary.lifetime,
     },
     `drain ${summary.timedOut ? 'timed out' : 'complete'}: ${summary.finished} finished, ${summary.abandoned} abandoned`,
   );

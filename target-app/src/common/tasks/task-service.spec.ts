@@ -140,7 +140,24 @@ describe('TaskService', () => {
     expect(await service.find(result.task.id)).toBeUndefined();
     executor.elsewhere.set(result.task.id, { ...result.task, status: 'running' });
     expect((await service.find(result.task.id))?.status).toBe('running');
-    expect((await service.drain(1000)).timedOut).toBe(false);
+    const summary = await service.drain(1000);
+    expect(summary.timedOut).toBe(false);
+    expect(summary.lifetime).toEqual({ accepted: 1, done: 0, failed: 0, abandoned: 0, handedOff: 1 });
+  });
+
+  it('tallies every accepted task by where it ended: accepted = done + failed + abandoned + handed off', async () => {
+    const executor = new ScriptedExecutor();
+    const { service } = serviceWith(executor);
+    const done = await service.submit('pooled', request, run);
+    const failed = await service.submit('pooled', request, run);
+    await service.submit('pooled', request, run);
+    executor.lifecycle.finished(done.task, {
+      finishedAt: done.task.queuedAt + 1,
+      result: { workload: 'cpu', iterations: 1, elapsedMs: 1, checksum: 1 },
+    });
+    executor.lifecycle.finished(failed.task, { finishedAt: failed.task.queuedAt + 1, error: 'boom' });
+    const summary = await service.drain(20);
+    expect(summary.lifetime).toEqual({ accepted: 3, done: 1, failed: 1, abandoned: 1, handedOff: 0 });
   });
 
   it('counts the tasks still pending when the drain times out as abandoned', async () => {
@@ -150,6 +167,7 @@ describe('TaskService', () => {
     await service.submit('pooled', request, run);
     const summary = await service.drain(20);
     expect(summary).toMatchObject({ timedOut: true, pendingAtStart: 2, abandoned: 2, finished: 0 });
+    expect(summary.lifetime).toMatchObject({ accepted: 2, abandoned: 2 });
     expect(executor.abandoned).toBe(true);
     expect(await outcome('abandoned')).toBe(2);
     const late = await service.submit('pooled', request, run);

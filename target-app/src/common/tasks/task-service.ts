@@ -21,12 +21,26 @@ export type SubmitResult =
   | { accepted: true; task: Task }
   | { accepted: false; task: Task; reason: RejectionReason; message: string };
 
+/**
+ * Every task accepted over the app's life, by where it ended: accepted = done + failed +
+ * abandoned + handedOff (queue tasks, whose outcome the worker records) + still pending.
+ */
+export interface TaskTally {
+  accepted: number;
+  done: number;
+  failed: number;
+  abandoned: number;
+  handedOff: number;
+}
+
 export interface DrainSummary {
   pendingAtStart: number;
   finished: number;
   abandoned: number;
   timedOut: boolean;
   elapsedMs: number;
+  /** The tally once drained (nothing pending any more). */
+  lifetime: TaskTally;
 }
 
 export interface TaskServiceDeps {
@@ -44,6 +58,7 @@ export class TaskService implements TaskLifecycle {
   private readonly finishWaiters = new Map<Task, Array<() => void>>();
   private idleWaiters: Array<() => void> = [];
   private accepting = true;
+  private readonly tally: TaskTally = { accepted: 0, done: 0, failed: 0, abandoned: 0, handedOff: 0 };
 
   constructor(private readonly deps: TaskServiceDeps) {
     for (const executor of deps.createExecutors(this)) {
@@ -98,6 +113,7 @@ export class TaskService implements TaskLifecycle {
       : { reason: 'shutting_down' as const, message: 'shutting down' };
     if (refusal) return this.reject(task, refusal.reason, refusal.message);
     this.pending.add(task);
+    this.tally.accepted += 1;
     const submitted = executor.submit(task, afterResponse);
     if (submitted) {
       try {
@@ -108,6 +124,7 @@ export class TaskService implements TaskLifecycle {
           throw error;
         }
         this.pending.delete(task);
+        this.tally.accepted -= 1;
         this.notifyIfIdle();
         return this.reject(task, error.refusal.reason, error.refusal.message);
       }
@@ -145,6 +162,7 @@ export class TaskService implements TaskLifecycle {
 
   handedOff(task: Task): void {
     if (!this.pending.delete(task)) return;
+    this.tally.handedOff += 1;
     // Its real state lives with the executor now; lookups go there.
     this.deps.registry.delete(task.id);
     this.notifyIfIdle();
@@ -168,12 +186,14 @@ export class TaskService implements TaskLifecycle {
     for (const task of this.pending) {
       this.deps.metrics.countOutcome(task.strategy, task.spec.workload, 'abandoned');
     }
+    this.tally.abandoned += abandoned;
     return {
       pendingAtStart,
       finished: pendingAtStart - abandoned,
       abandoned,
       timedOut,
       elapsedMs: Date.now() - started,
+      lifetime: { ...this.tally },
     };
   }
 
@@ -206,6 +226,7 @@ export class TaskService implements TaskLifecycle {
     task.status = status;
     task.finishedAt = completion.finishedAt;
     task.error = completion.error;
+    if (status !== 'rejected') this.tally[status] += 1;
     const { metrics, tracing, logger } = this.deps;
     const workload = task.spec.workload;
     metrics.countOutcome(task.strategy, workload, status);
