@@ -8,7 +8,7 @@ import { findVegeta, type VegetaBinary } from '../load/vegeta/index.js';
  */
 export async function prepareTools(repoRoot: string, buildApp = true): Promise<VegetaBinary> {
   if (buildApp) {
-    execFileSync(process.execPath, [join(repoRoot, 'target-app', 'scripts', 'ensure-built.mjs')], {
+    execFileSync(process.execPath, [join(repoRoot, 'scripts', 'ensure-built.mjs'), 'target-app'], {
       stdio: 'inherit',
     });
   }

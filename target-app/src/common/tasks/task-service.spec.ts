@@ -142,7 +142,13 @@ describe('TaskService', () => {
     expect((await service.find(result.task.id))?.status).toBe('running');
     const summary = await service.drain(1000);
     expect(summary.timedOut).toBe(false);
-    expect(summary.lifetime).toEqual({ accepted: 1, done: 0, failed: 0, abandoned: 0, handedOff: 1 });
+    expect(summary.lifetime).toEqual({
+      accepted: 1,
+      done: 0,
+      failed: 0,
+      abandoned: 0,
+      handedOff: 1,
+    });
   });
 
   it('tallies every accepted task by where it ended: accepted = done + failed + abandoned + handed off', async () => {
@@ -152,12 +158,22 @@ describe('TaskService', () => {
     const failed = await service.submit('pooled', request, run);
     await service.submit('pooled', request, run);
     executor.lifecycle.finished(done.task, {
+      startedAt: done.task.queuedAt,
       finishedAt: done.task.queuedAt + 1,
       result: { workload: 'cpu', iterations: 1, elapsedMs: 1, checksum: 1 },
     });
-    executor.lifecycle.finished(failed.task, { finishedAt: failed.task.queuedAt + 1, error: 'boom' });
+    executor.lifecycle.finished(failed.task, {
+      finishedAt: failed.task.queuedAt + 1,
+      error: 'boom',
+    });
     const summary = await service.drain(20);
-    expect(summary.lifetime).toEqual({ accepted: 3, done: 1, failed: 1, abandoned: 1, handedOff: 0 });
+    expect(summary.lifetime).toEqual({
+      accepted: 3,
+      done: 1,
+      failed: 1,
+      abandoned: 1,
+      handedOff: 0,
+    });
   });
 
   it('counts the tasks still pending when the drain times out as abandoned', async () => {

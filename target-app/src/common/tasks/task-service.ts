@@ -58,7 +58,13 @@ export class TaskService implements TaskLifecycle {
   private readonly finishWaiters = new Map<Task, Array<() => void>>();
   private idleWaiters: Array<() => void> = [];
   private accepting = true;
-  private readonly tally: TaskTally = { accepted: 0, done: 0, failed: 0, abandoned: 0, handedOff: 0 };
+  private readonly tally: TaskTally = {
+    accepted: 0,
+    done: 0,
+    failed: 0,
+    abandoned: 0,
+    handedOff: 0,
+  };
 
   constructor(private readonly deps: TaskServiceDeps) {
     for (const executor of deps.createExecutors(this)) {
