@@ -22,6 +22,7 @@ export default defineConfig({
           include: [
             'target-app/test/**/*.test.ts',
             'test/contract/**/*.test.ts',
+            'test/readme/**/*.test.ts',
             'lab/test/**/*.test.ts',
             'stack/test/e2e/**/*.test.ts',
           ],
