@@ -1,6 +1,6 @@
 // Which pinned images the stack can have here, and how: already present, pulled, or built as a
 // local stand-in under the same tag. An image with neither leaves its services out, with the reason.
-import { docker, run } from './docker.ts';
+import { run } from './docker.ts';
 import { type ImagePin, noStandinReason, readPins, type StackPins } from './pins.ts';
 import { buildStandin, localImage, recipeHash } from './standins.ts';
 
@@ -67,10 +67,3 @@ export async function provideImages(
   }
   return outcomes;
 }
-
-/** The label docker reports for a stand-in, or null for a real image (for the summary). */
-export async function isStandin(ref: string): Promise<boolean> {
-  return (await localImage(ref)).kind === 'standin';
-}
-
-export { docker };

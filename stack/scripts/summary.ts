@@ -2,7 +2,7 @@
 // image came from and where to reach it; the services left out and why; the on-demand ones.
 import { compose } from './docker.ts';
 import type { ImageOutcome } from './images.ts';
-import type { Plan } from './up.ts';
+import type { Plan } from './plan.ts';
 
 export interface ServiceState {
   service: string;

@@ -14,9 +14,9 @@ import { type ComposeService, modelFrom } from '../scripts/compose-model.ts';
 import { REPO_ROOT } from '../scripts/docker.ts';
 import type { ImageOutcome } from '../scripts/images.ts';
 import { readPins } from '../scripts/pins.ts';
+import { planServices } from '../scripts/plan.ts';
 import { portVariables } from '../scripts/ports.ts';
 import { recipeHash, STANDIN_NAMES, STANDINS_DIR } from '../scripts/standins.ts';
-import { planServices } from '../scripts/up.ts';
 
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
 const COLLECTOR = join(REPO_ROOT, '.tools', 'bin', 'otelcol-contrib');
