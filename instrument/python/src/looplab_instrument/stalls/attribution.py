@@ -9,13 +9,13 @@ import time
 from typing import Any
 
 from ..settings import HEARTBEAT_MS, Settings
-from ..thread_clock import cpu_seconds, schedstat
-from .classify import Evidence, WatchedSpan, classify
+from ..thread_clock import SchedStat, cpu_seconds, schedstat
+from .classify import Evidence, Span, classify
 from .fold import OTHER_STACKS, FoldedStack, fold, inside, weigh
 from .heartbeat import Heartbeat, StallWindow
 from .log import Header, StallLog
 from .model import STALL_CLASSES, StallClass
-from .watchdog import LoopThread, Recording, Watchdog
+from .watchdog import Clocks, LoopThread, Taken, Watchdog
 
 MAX_STACKS = 50
 
@@ -66,44 +66,69 @@ class StallAttribution:
             self._watchdog.stop()
             self._watchdog = None
 
-    def _watched(self, recording: Recording) -> WatchedSpan:
-        """The loop thread and the others from the watchdog's first look until now."""
+    def _span(
+        self, since: float, loop_before: SchedStat | None, cpu_before: float | None, others: Clocks
+    ) -> Span:
+        """What the loop thread and the others did from `since` until now."""
         assert self._loop_thread is not None
-        seconds = time.monotonic() - recording.noticed
-        start, end = recording.loop_at_notice, schedstat(self._loop_thread.native_id)
-        others = 0.0
-        for native_id, before in recording.others_at_notice.items():
+        seconds = time.monotonic() - since
+        loop_now = schedstat(self._loop_thread.native_id)
+        used = 0.0
+        for native_id, (_, _, before) in others.items():
             after = cpu_seconds(native_id)
-            if after is not None:
-                others += max(0.0, after - before)
-        if start is not None and end is not None:
-            return WatchedSpan(
+            if after is not None and native_id != self._loop_thread.native_id:
+                used += max(0.0, after - before)
+        if loop_before is not None and loop_now is not None:
+            return Span(
                 seconds,
-                end.cpu - start.cpu,
-                end.run_delay - start.run_delay,
-                end.timeslices - start.timeslices,
-                others,
+                loop_now.cpu - loop_before.cpu,
+                loop_now.run_delay - loop_before.run_delay,
+                loop_now.timeslices - loop_before.timeslices,
+                used,
             )
-        before_cpu = recording.loop_cpu_at_notice
-        loop_cpu = 0.0 if before_cpu is None else time.thread_time() - before_cpu
-        return WatchedSpan(seconds, loop_cpu, None, None, others)
+        loop_cpu = 0.0 if cpu_before is None else time.thread_time() - cpu_before
+        return Span(seconds, loop_cpu, None, None, used)
+
+    def _evidence(self, window: StallWindow, taken: Taken | None) -> Evidence:
+        duration = window.end - window.start
+        if taken is None or self._watchdog is None:
+            return Evidence(duration, window.loop_cpu, window.others_cpu)
+        recording, baseline = taken.recording, taken.baseline
+        # The watchdog's own look is the best evidence when it saw at least half the window;
+        # when it looked late (it could not get the GIL, or a CPU), its last look before.
+        if recording is not None and recording.noticed - window.start <= 0.5 * duration:
+            span = self._span(
+                recording.noticed,
+                recording.loop_at_notice,
+                recording.loop_cpu_at_notice,
+                recording.clocks_at_notice,
+            )
+        else:
+            span = self._span(baseline.at, baseline.loop, None, baseline.clocks)
+        # The watchdog waiting for a CPU (a busy box) is not the GIL being kept from it.
+        watchdog_id = self._watchdog.native_id
+        watchdog_now = schedstat(watchdog_id) if watchdog_id is not None else None
+        queued = (
+            watchdog_now.run_delay - baseline.watchdog.run_delay
+            if watchdog_now is not None and baseline.watchdog is not None
+            else 0.0
+        )
+        held_up = max(0.0, taken.held_up - queued)
+        return Evidence(duration, window.loop_cpu, window.others_cpu, span, held_up)
 
     def _record(self, window: StallWindow) -> None:
         """On the loop, as it turns again after a stall."""
-        taken = self._watchdog.take(window.beat, window.end) if self._watchdog else None
+        taken = (
+            self._watchdog.take(window.beat, window.start, window.end) if self._watchdog else None
+        )
         recording = taken.recording if taken else None
         duration = window.end - window.start
-        evidence = Evidence(
-            duration,
-            window.loop_cpu,
-            window.others_cpu,
-            self._watched(recording) if recording else None,
-            taken.held_up if taken else 0.0,
-        )
-        stall_class, blame = classify(evidence)
+        stall_class, blame = classify(self._evidence(window, taken))
         self.count[stall_class] += 1
         self.seconds[stall_class] += duration
         samples = inside(recording.samples, window.start, window.end) if recording else []
+        if not samples and blame == "others" and taken and self._watchdog:
+            samples = [self._watchdog.sample_at_end(taken.baseline, window.end)]
         folded = fold(weigh(samples, window.start, window.end, blame), MAX_STACKS)
         to_epoch_ms = (time.time() - time.monotonic()) * 1000
         self.log.add(

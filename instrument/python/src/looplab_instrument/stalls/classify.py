@@ -27,12 +27,13 @@ ON_CPU_SHARE = 0.5
 OTHERS_SHARE = 0.25
 GIL_WAITER_WAKES_EVERY_S = 0.02
 HELD_UP_SHARE = 0.5
-MIN_WATCHED_S = 0.005
+MIN_SPAN_S = 0.005
 
 
 @dataclass(frozen=True)
-class WatchedSpan:
-    """From the watchdog's first look at a late loop to the loop's next turn."""
+class Span:
+    """From the watchdog's first look at the late loop (or, when it could not look in time, its
+    last look before the stall) to the loop's next turn."""
 
     seconds: float
     loop_cpu: float
@@ -48,7 +49,7 @@ class Evidence:
     """The loop thread's CPU seconds since its last heartbeat before the stall."""
     others_cpu: float | None
     """The rest of the process's CPU seconds over the same time."""
-    watched: WatchedSpan | None = None
+    span: Span | None = None
     held_up: float = 0.0
     """Seconds the watchdog waited for the GIL beyond what Python code can make it wait."""
 
@@ -56,18 +57,18 @@ class Evidence:
 def classify(evidence: Evidence) -> tuple[StallClass, Blame]:
     """The class, and whose frames the stall's time goes to."""
     held_up = evidence.held_up >= HELD_UP_SHARE * evidence.duration
-    watched = evidence.watched
-    if watched is None or watched.seconds < MIN_WATCHED_S:
+    span = evidence.span
+    if span is None or span.seconds < MIN_SPAN_S:
         by_cpu = _from_cpu_split(evidence)
         if by_cpu == "on_cpu" and held_up:
             return "native", "loop"
         return by_cpu, "others" if by_cpu == "gil_wait" else "loop"
-    busy = (watched.loop_cpu + (watched.loop_run_delay or 0.0)) / watched.seconds >= ON_CPU_SHARE
+    busy = (span.loop_cpu + (span.loop_run_delay or 0.0)) / span.seconds >= ON_CPU_SHARE
     woke_often = (
-        watched.loop_timeslices is None
-        or watched.loop_timeslices >= watched.seconds / GIL_WAITER_WAKES_EVERY_S
+        span.loop_timeslices is None
+        or span.loop_timeslices >= span.seconds / GIL_WAITER_WAKES_EVERY_S
     )
-    others_ran = watched.others_cpu / watched.seconds >= OTHERS_SHARE
+    others_ran = span.others_cpu / span.seconds >= OTHERS_SHARE
     if busy:
         return ("native" if held_up else "on_cpu"), "loop"
     if woke_often and others_ran:

@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from itertools import pairwise
 from types import FrameType
 
 from ..thread_clock import SchedStat, cpu_seconds, schedstat
@@ -33,6 +34,10 @@ class LoopThread:
     name: str
 
 
+Clocks = dict[int, tuple[str, int, float]]
+"""native_id -> (thread name, ident, CPU seconds)."""
+
+
 @dataclass
 class Recording:
     """One stall as the watchdog saw it, keyed by the heartbeat it found late."""
@@ -41,16 +46,41 @@ class Recording:
     noticed: float
     loop_at_notice: SchedStat | None = None
     loop_cpu_at_notice: float | None = None
-    others_at_notice: dict[int, float] = field(default_factory=dict)
+    clocks_at_notice: Clocks = field(default_factory=dict)
     samples: list[Sample] = field(default_factory=list)
-    held_up: float = 0.0
+    interval: float = 0.0
     closed: bool = False
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The watchdog's last look before a stall: every thread's CPU clock, and the schedstat of
+    the loop thread and of the watchdog itself."""
+
+    at: float
+    clocks: Clocks
+    loop: SchedStat | None
+    watchdog: SchedStat | None
 
 
 @dataclass(frozen=True)
 class Taken:
     recording: Recording | None
     held_up: float
+    baseline: Baseline
+
+
+def held_up_seconds(
+    first_look: float, looks: list[float], end: float, interval: float, allowance: float
+) -> float:
+    """Time the watchdog could not look although it should have: each gap between consecutive
+    looks (from `first_look`, when it should first have looked, to `end`) beyond the sample
+    interval and the allowance. Wherever the watchdog lost the GIL (a wait, a file read, between
+    two bytecodes), only a look proves it had it back."""
+    marks = [first_look, *(at for at in looks if at >= first_look), end]
+    return sum(
+        max(0.0, later - earlier - interval - allowance) for earlier, later in pairwise(marks)
+    )
 
 
 def stack_of(frame: FrameType | None) -> Stack:
@@ -61,10 +91,6 @@ def stack_of(frame: FrameType | None) -> Stack:
         frame = frame.f_back
     frames.reverse()
     return tuple(frames)
-
-
-_Clocks = dict[int, tuple[str, int, float]]
-"""native_id -> (thread name, ident, CPU seconds)."""
 
 
 class Watchdog:
@@ -83,8 +109,8 @@ class Watchdog:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._recording: Recording | None = None
-        self._planned: float | None = None
-        self._baseline: _Clocks = {}
+        self._baseline = Baseline(time.monotonic(), {}, None, None)
+        self._native_id: int | None = None
         self._thread = threading.Thread(
             target=self._run, name="looplab-stall-watchdog", daemon=True
         )
@@ -97,52 +123,68 @@ class Watchdog:
         if self._thread.is_alive():
             self._thread.join(timeout=2)
 
-    def take(self, beat: int, end: float) -> Taken:
-        """On the loop, when the stall after `beat` ended at `end`: what the watchdog saw of it."""
+    def take(self, beat: int, start: float, end: float) -> Taken:
+        """On the loop, when the stall [start, end] after heartbeat `beat` ended: what the watchdog saw of it,
+        and how long it was held up (from when it should first have looked, the threshold into
+        the stall, to the end: every gap between its samples longer than the sample interval
+        and the allowance)."""
         with self._lock:
-            planned = self._planned
-            pending = 0.0 if planned is None else max(0.0, end - planned - self._allowance)
             recording = self._recording
             if recording is None or recording.beat != beat:
-                return Taken(None, pending)
-            recording.closed = True
-            self._recording = None
-            return Taken(recording, recording.held_up + pending)
+                recording = None
+            else:
+                recording.closed = True
+                self._recording = None
+        looks = [sample.at for sample in recording.samples] if recording else []
+        interval = recording.interval if recording else self.sample_interval
+        held_up = held_up_seconds(start + self.threshold, looks, end, interval, self._allowance)
+        return Taken(recording, held_up, self._baseline)
 
-    def _wait_until(self, deadline: float) -> float:
-        """Sleeps (without the GIL) until `deadline`; how much later than that it got the GIL back."""
-        self._planned = deadline
+    @property
+    def native_id(self) -> int | None:
+        return self._native_id
+
+    def sample_at_end(self, baseline: Baseline, end: float) -> Sample:
+        """On the loop as it turns again, for a stall the watchdog could not sample in time: the
+        other threads that used CPU since `baseline`, where they are now (where the loop got the
+        GIL from them). The loop's own frames are not what ran, so the sample has none."""
+        sample = self._sample(self._clocks(), baseline.clocks)
+        return Sample(end, None, sample.others)
+
+    def _wait_until(self, deadline: float) -> None:
         self._stopping.wait(max(0.0, deadline - time.monotonic()))
-        late = time.monotonic() - deadline
-        self._planned = None
-        return late
 
     def _run(self) -> None:
-        late = 0.0
+        self._native_id = threading.get_native_id()
         while not self._stopping.is_set():
             beat, at = self.heartbeat.last
             now = time.monotonic()
             deadline = at + self.heartbeat.interval + self.threshold
             if now < deadline:
-                self._baseline = self._clocks()
-                late = self._wait_until(deadline)
+                self._baseline = self._look()
+                self._wait_until(deadline)
                 continue
-            self._watch(beat, max(0.0, late - self._allowance))
-            late = 0.0
+            self._watch(beat)
 
-    def _clocks(self) -> _Clocks:
-        clocks: _Clocks = {}
-        own = threading.get_native_id()
+    def _look(self) -> Baseline:
+        clocks = self._clocks()
+        at = time.monotonic()
+        # File reads release the GIL: here, between stalls and off the loop, that costs nothing.
+        own = schedstat(self._native_id) if self._native_id is not None else None
+        return Baseline(at, clocks, schedstat(self.loop_thread.native_id), own)
+
+    def _clocks(self) -> Clocks:
+        clocks: Clocks = {}
         for thread in threading.enumerate():
             native_id, ident = thread.native_id, thread.ident
-            if native_id is None or ident is None or native_id == own:
+            if native_id is None or ident is None or native_id == self._native_id:
                 continue
             cpu = cpu_seconds(native_id)
             if cpu is not None:
                 clocks[native_id] = (thread.name, ident, cpu)
         return clocks
 
-    def _sample(self, clocks: _Clocks, previous: _Clocks) -> Sample:
+    def _sample(self, clocks: Clocks, previous: Clocks) -> Sample:
         frames = sys._current_frames()
         at = time.monotonic()
         loop = self.loop_thread
@@ -159,18 +201,18 @@ class Watchdog:
             loop_stack = ThreadStack(loop.name, stack_of(frames[loop.ident]), 0.0)
         return Sample(at, loop_stack, tuple(others))
 
-    def _watch(self, beat: int, held_up: float) -> None:
+    def _watch(self, beat: int) -> None:
         """Samples the stall that followed heartbeat `beat` until the loop turns again."""
         clocks = self._clocks()
-        first = self._sample(clocks, self._baseline)
+        first = self._sample(clocks, self._baseline.clocks)
         loop_id = self.loop_thread.native_id
         recording = Recording(
             beat,
             first.at,
             loop_cpu_at_notice=clocks[loop_id][2] if loop_id in clocks else None,
-            others_at_notice={tid: cpu for tid, (_, _, cpu) in clocks.items() if tid != loop_id},
+            clocks_at_notice=clocks,
             samples=[first],
-            held_up=held_up,
+            interval=self.sample_interval,
         )
         with self._lock:
             self._recording = recording
@@ -181,7 +223,7 @@ class Watchdog:
         interval = self.sample_interval
         previous = clocks
         while self.heartbeat.last[0] == beat and not self._stopping.is_set():
-            late = self._wait_until(time.monotonic() + interval)
+            self._wait_until(time.monotonic() + interval)
             if self.heartbeat.last[0] != beat:
                 break
             clocks = self._clocks()
@@ -190,8 +232,9 @@ class Watchdog:
             with self._lock:
                 if recording.closed:
                     break
-                recording.held_up += max(0.0, late - self._allowance)
                 recording.samples.append(sample)
                 if len(recording.samples) >= MAX_SAMPLES:
                     recording.samples = recording.samples[1::2]
                     interval *= 2
+                    recording.interval = interval
+        self._baseline = self._look()  # for a stall that follows at once
