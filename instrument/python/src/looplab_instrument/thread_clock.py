@@ -8,12 +8,16 @@ within 0.05 ms, so the choice is about what each costs and gives.
   pthread_t, which must not be used once its thread has ended; a stale kernel id only makes
   clock_gettime fail.)
 - `schedstat`: /proc/self/task/<tid>/schedstat, CPU time plus run delay (runnable but not
-  running: the box was busy) and the number of times the thread was put on a CPU. A file read
-  releases the GIL, so it is read only at the edges of a stall window.
+  running: the box was busy) and the number of times the thread was put on a CPU. A Python file
+  read releases the GIL; `SchedStatReader` reads it keeping the GIL (the heartbeat reads the
+  loop's every 10 ms: with os.pread it would hand the GIL to any thread waiting for it, and
+  then wait up to a switch interval to get it back, each time).
 """
 
 from __future__ import annotations
 
+import ctypes
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -45,9 +49,44 @@ class SchedStat:
 
 
 def schedstat(native_id: int) -> SchedStat | None:
+    """Once, from any thread (releases the GIL while it reads)."""
     try:
         with open(f"/proc/self/task/{native_id}/schedstat", "rb") as file:
-            cpu, run_delay, timeslices = file.read().split()[:3]
-    except (OSError, ValueError):
+            return _parse(file.read())
+    except OSError:
         return None
-    return SchedStat(int(cpu) / 1e9, int(run_delay) / 1e9, int(timeslices))
+
+
+def _parse(raw: bytes) -> SchedStat | None:
+    try:
+        cpu, run_delay, timeslices = raw.split()[:3]
+        return SchedStat(int(cpu) / 1e9, int(run_delay) / 1e9, int(timeslices))
+    except ValueError:
+        return None
+
+
+class SchedStatReader:
+    """One thread's schedstat, read again and again through one open file, keeping the GIL."""
+
+    def __init__(self, native_id: int) -> None:
+        self._fd: int | None = None
+        self._buffer = ctypes.create_string_buffer(128)
+        try:
+            # PyDLL: ctypes calls into libc without releasing the GIL.
+            self._pread = ctypes.PyDLL(None).pread
+            self._pread.restype = ctypes.c_ssize_t
+            self._pread.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_long)
+            self._fd = os.open(f"/proc/self/task/{native_id}/schedstat", os.O_RDONLY)
+        except (OSError, AttributeError):
+            self._fd = None
+
+    def read(self) -> SchedStat | None:
+        if self._fd is None:
+            return None
+        count = self._pread(self._fd, self._buffer, len(self._buffer) - 1, 0)
+        return _parse(self._buffer.raw[:count]) if count > 0 else None
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None

@@ -9,13 +9,13 @@ import time
 from typing import Any
 
 from ..settings import HEARTBEAT_MS, Settings
-from ..thread_clock import SchedStat, cpu_seconds, schedstat
-from .classify import Evidence, Span, classify
+from ..thread_clock import schedstat
+from .classify import Evidence, classify
 from .fold import OTHER_STACKS, FoldedStack, fold, inside, weigh
 from .heartbeat import Heartbeat, StallWindow
 from .log import Header, StallLog
 from .model import STALL_CLASSES, StallClass
-from .watchdog import Clocks, LoopThread, Taken, Watchdog
+from .watchdog import LoopThread, Taken, Watchdog
 
 MAX_STACKS = 50
 
@@ -50,7 +50,7 @@ class StallAttribution:
         thread = threading.current_thread()
         assert thread.ident is not None
         self._loop_thread = LoopThread(thread.ident, threading.get_native_id(), thread.name)
-        self.heartbeat.start(loop)
+        self.heartbeat.start(loop, self._loop_thread.native_id)
         if self.settings.attribution:
             self._watchdog = Watchdog(
                 self.heartbeat,
@@ -66,55 +66,24 @@ class StallAttribution:
             self._watchdog.stop()
             self._watchdog = None
 
-    def _span(
-        self, since: float, loop_before: SchedStat | None, cpu_before: float | None, others: Clocks
-    ) -> Span:
-        """What the loop thread and the others did from `since` until now."""
-        assert self._loop_thread is not None
-        seconds = time.monotonic() - since
-        loop_now = schedstat(self._loop_thread.native_id)
-        used = 0.0
-        for native_id, (_, _, before) in others.items():
-            after = cpu_seconds(native_id)
-            if after is not None and native_id != self._loop_thread.native_id:
-                used += max(0.0, after - before)
-        if loop_before is not None and loop_now is not None:
-            return Span(
-                seconds,
-                loop_now.cpu - loop_before.cpu,
-                loop_now.run_delay - loop_before.run_delay,
-                loop_now.timeslices - loop_before.timeslices,
-                used,
-            )
-        loop_cpu = 0.0 if cpu_before is None else time.thread_time() - cpu_before
-        return Span(seconds, loop_cpu, None, None, used)
-
     def _evidence(self, window: StallWindow, taken: Taken | None) -> Evidence:
-        duration = window.end - window.start
-        if taken is None or self._watchdog is None:
-            return Evidence(duration, window.loop_cpu, window.others_cpu)
-        recording, baseline = taken.recording, taken.baseline
-        # The watchdog's own look is the best evidence when it saw at least half the window;
-        # when it looked late (it could not get the GIL, or a CPU), its last look before.
-        if recording is not None and recording.noticed - window.start <= 0.5 * duration:
-            span = self._span(
-                recording.noticed,
-                recording.loop_at_notice,
-                recording.loop_cpu_at_notice,
-                recording.clocks_at_notice,
-            )
-        else:
-            span = self._span(baseline.at, baseline.loop, None, baseline.clocks)
-        # The watchdog waiting for a CPU (a busy box) is not the GIL being kept from it.
-        watchdog_id = self._watchdog.native_id
-        watchdog_now = schedstat(watchdog_id) if watchdog_id is not None else None
-        queued = (
-            watchdog_now.run_delay - baseline.watchdog.run_delay
-            if watchdog_now is not None and baseline.watchdog is not None
-            else 0.0
+        held_up = 0.0
+        if taken is not None and self._watchdog is not None:
+            # The watchdog waiting for a CPU (a busy box) is not the GIL being kept from it.
+            watchdog_id = self._watchdog.native_id
+            now = schedstat(watchdog_id) if watchdog_id is not None else None
+            before = taken.baseline.watchdog
+            queued = now.run_delay - before.run_delay if now and before else 0.0
+            held_up = max(0.0, taken.held_up - queued)
+        return Evidence(
+            window.measured,
+            window.loop_cpu,
+            window.loop_run_delay,
+            window.loop_timeslices,
+            window.others_cpu,
+            window.end - window.start,
+            held_up,
         )
-        held_up = max(0.0, taken.held_up - queued)
-        return Evidence(duration, window.loop_cpu, window.others_cpu, span, held_up)
 
     def _record(self, window: StallWindow) -> None:
         """On the loop, as it turns again after a stall."""
@@ -123,7 +92,13 @@ class StallAttribution:
         )
         recording = taken.recording if taken else None
         duration = window.end - window.start
-        stall_class, blame = classify(self._evidence(window, taken))
+        ev = self._evidence(window, taken)
+        stall_class, blame = classify(ev)
+        import os
+        import sys
+
+        if os.environ.get("DEBUG_STALLS"):
+            print("STALL", stall_class, ev, file=sys.stderr, flush=True)
         self.count[stall_class] += 1
         self.seconds[stall_class] += duration
         samples = inside(recording.samples, window.start, window.end) if recording else []

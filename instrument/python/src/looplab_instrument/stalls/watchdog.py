@@ -43,10 +43,6 @@ class Recording:
     """One stall as the watchdog saw it, keyed by the heartbeat it found late."""
 
     beat: int
-    noticed: float
-    loop_at_notice: SchedStat | None = None
-    loop_cpu_at_notice: float | None = None
-    clocks_at_notice: Clocks = field(default_factory=dict)
     samples: list[Sample] = field(default_factory=list)
     interval: float = 0.0
     closed: bool = False
@@ -54,12 +50,9 @@ class Recording:
 
 @dataclass(frozen=True)
 class Baseline:
-    """The watchdog's last look before a stall: every thread's CPU clock, and the schedstat of
-    the loop thread and of the watchdog itself."""
+    """The watchdog's last look before a stall: every thread's CPU clock, and its own schedstat."""
 
-    at: float
     clocks: Clocks
-    loop: SchedStat | None
     watchdog: SchedStat | None
 
 
@@ -109,7 +102,7 @@ class Watchdog:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._recording: Recording | None = None
-        self._baseline = Baseline(time.monotonic(), {}, None, None)
+        self._baseline = Baseline({}, None)
         self._native_id: int | None = None
         self._thread = threading.Thread(
             target=self._run, name="looplab-stall-watchdog", daemon=True
@@ -168,10 +161,9 @@ class Watchdog:
 
     def _look(self) -> Baseline:
         clocks = self._clocks()
-        at = time.monotonic()
-        # File reads release the GIL: here, between stalls and off the loop, that costs nothing.
+        # A file read releases the GIL: here, between stalls and off the loop, that costs nothing.
         own = schedstat(self._native_id) if self._native_id is not None else None
-        return Baseline(at, clocks, schedstat(self.loop_thread.native_id), own)
+        return Baseline(clocks, own)
 
     def _clocks(self) -> Clocks:
         clocks: Clocks = {}
@@ -205,21 +197,9 @@ class Watchdog:
         """Samples the stall that followed heartbeat `beat` until the loop turns again."""
         clocks = self._clocks()
         first = self._sample(clocks, self._baseline.clocks)
-        loop_id = self.loop_thread.native_id
-        recording = Recording(
-            beat,
-            first.at,
-            loop_cpu_at_notice=clocks[loop_id][2] if loop_id in clocks else None,
-            clocks_at_notice=clocks,
-            samples=[first],
-            interval=self.sample_interval,
-        )
+        recording = Recording(beat, samples=[first], interval=self.sample_interval)
         with self._lock:
             self._recording = recording
-        # A file read releases the GIL: only now that the first sample is taken.
-        loop_stat = schedstat(loop_id)
-        with self._lock:
-            recording.loop_at_notice = loop_stat
         interval = self.sample_interval
         previous = clocks
         while self.heartbeat.last[0] == beat and not self._stopping.is_set():
