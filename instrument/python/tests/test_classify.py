@@ -26,6 +26,10 @@ def test_a_sleeping_loop_is_off_cpu() -> None:
     assert classify(evidence(0.001, timeslices=1)) == ("off_cpu", "loop")
 
 
+def test_an_idle_loop_the_box_gave_no_cpu_is_off_cpu() -> None:
+    assert classify(evidence(0.002, run_delay=0.19, timeslices=2)) == ("off_cpu", "loop")
+
+
 def test_a_loop_waking_to_ask_for_the_gil_while_others_ran_is_a_gil_wait() -> None:
     assert classify(evidence(0.01, timeslices=40, others_cpu=0.17)) == ("gil_wait", "others")
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from .model import Blame, StallClass
 
 ON_CPU_SHARE = 0.5
+RAN_SHARE_OF_WANTED = 0.1
 OTHERS_SHARE = 0.25
 GIL_WAITER_WAKES_EVERY_S = 0.02
 HELD_UP_SHARE = 0.5
@@ -65,8 +66,10 @@ def classify(evidence: Evidence) -> tuple[StallClass, Blame]:
         and (others >= evidence.loop_cpu)
     ):
         return "gil_wait", "others"
-    # Runnable but not running is on-CPU in intent: a busy box took the CPU from a loop that
-    # wanted it (a loop waiting for the GIL also queues for a CPU, but others ran: see above).
-    if evidence.loop_cpu + (evidence.loop_run_delay or 0.0) >= ON_CPU_SHARE * seconds:
+    # Runnable but not running is on-CPU in intent when the loop was burning CPU and a busy box
+    # took turns with it. (A loop waiting for the GIL also queues for a CPU, but others ran:
+    # see above; an idle loop whose timer fired on a busy box barely ran at all: off_cpu.)
+    wanted = evidence.loop_cpu + (evidence.loop_run_delay or 0.0)
+    if wanted >= ON_CPU_SHARE * seconds and evidence.loop_cpu >= RAN_SHARE_OF_WANTED * wanted:
         return ("native" if native else "on_cpu"), "loop"
     return "off_cpu", "loop"
