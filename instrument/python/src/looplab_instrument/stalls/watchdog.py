@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from types import FrameType
 
-from ..thread_clock import SchedStat, cpu_seconds, schedstat
+from ..thread_clock import SchedStat, SchedStatReader, cpu_seconds
 from .heartbeat import Heartbeat
 from .model import Sample, Stack, ThreadStack
 
@@ -104,6 +104,7 @@ class Watchdog:
         self._recording: Recording | None = None
         self._baseline = Baseline({}, None)
         self._native_id: int | None = None
+        self._own: SchedStatReader | None = None
         self._thread = threading.Thread(
             target=self._run, name="looplab-stall-watchdog", daemon=True
         )
@@ -149,6 +150,13 @@ class Watchdog:
 
     def _run(self) -> None:
         self._native_id = threading.get_native_id()
+        self._own = SchedStatReader(self._native_id)
+        try:
+            self._loop_until_stopped()
+        finally:
+            self._own.close()
+
+    def _loop_until_stopped(self) -> None:
         while not self._stopping.is_set():
             beat, at = self.heartbeat.last
             now = time.monotonic()
@@ -160,10 +168,8 @@ class Watchdog:
             self._watch(beat)
 
     def _look(self) -> Baseline:
-        clocks = self._clocks()
-        # A file read releases the GIL: here, between stalls and off the loop, that costs nothing.
-        own = schedstat(self._native_id) if self._native_id is not None else None
-        return Baseline(clocks, own)
+        assert self._own is not None
+        return Baseline(self._clocks(), self._own.read())
 
     def _clocks(self) -> Clocks:
         clocks: Clocks = {}
