@@ -92,13 +92,7 @@ class StallAttribution:
         )
         recording = taken.recording if taken else None
         duration = window.end - window.start
-        ev = self._evidence(window, taken)
-        stall_class, blame = classify(ev)
-        import os
-        import sys
-
-        if os.environ.get("DEBUG_STALLS"):
-            print("STALL", stall_class, ev, file=sys.stderr, flush=True)
+        stall_class, blame = classify(self._evidence(window, taken))
         self.count[stall_class] += 1
         self.seconds[stall_class] += duration
         samples = inside(recording.samples, window.start, window.end) if recording else []
