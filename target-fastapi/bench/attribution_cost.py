@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,29 +97,70 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=10)
     parser.add_argument("--app-cpu", type=int, default=0)
     parser.add_argument("--wrk-cpu", type=int, default=1)
+    parser.add_argument(
+        "--together",
+        action="store_true",
+        help="drive both apps at once, sharing the app core: each round compares the two under "
+        "exactly the same machine load (then the throughput ratio is work per CPU share)",
+    )
     args = parser.parse_args()
     apps = {setting: App(setting, args.app_cpu) for setting in ("on", "off")}
-    rounds: list[Round] = []
     try:
         for app in apps.values():  # warm-up: imports, first requests, allocator
             wrk(app.url, 3, args.connections, args.wrk_cpu)
-        order = ["on", "off", "off", "on"]
-        for index in range(2 * args.rounds):
-            setting = order[index % 4]
-            app = apps[setting]
-            cpu_before = app.cpu_seconds()
-            rate, p99 = wrk(app.url, args.seconds, args.connections, args.wrk_cpu)
-            cpu_us = (app.cpu_seconds() - cpu_before) / (rate * args.seconds) * 1e6
-            rounds.append(Round(setting, rate, p99, cpu_us))
-            print(
-                f"round {index + 1:2d}  attribution {setting:3s}  {rate:8.0f} req/s  "
-                f"p99 {p99:6.2f} ms  {cpu_us:6.1f} us CPU/request",
-                flush=True,
-            )
+        rounds = together(apps, args) if args.together else alternating(apps, args)
     finally:
         for app in apps.values():
             app.stop()
     summarize(rounds)
+
+
+def alternating(apps: dict[str, App], args: argparse.Namespace) -> list[Round]:
+    rounds: list[Round] = []
+    order = ["on", "off", "off", "on"]
+    for index in range(2 * args.rounds):
+        setting = order[index % 4]
+        app = apps[setting]
+        cpu_before = app.cpu_seconds()
+        rate, p99 = wrk(app.url, args.seconds, args.connections, args.wrk_cpu)
+        cpu_us = (app.cpu_seconds() - cpu_before) / (rate * args.seconds) * 1e6
+        rounds.append(Round(setting, rate, p99, cpu_us))
+        print(
+            f"round {index + 1:2d}  attribution {setting:3s}  {rate:8.0f} req/s  "
+            f"p99 {p99:6.2f} ms  {cpu_us:6.1f} us CPU/request",
+            flush=True,
+        )
+    return rounds
+
+
+def together(apps: dict[str, App], args: argparse.Namespace) -> list[Round]:
+    rounds: list[Round] = []
+    for index in range(args.rounds):
+        cpu_before = {setting: app.cpu_seconds() for setting, app in apps.items()}
+        with ThreadPoolExecutor(2) as pool:
+            results = dict(
+                zip(
+                    apps,
+                    pool.map(
+                        lambda app: wrk(app.url, args.seconds, args.connections, args.wrk_cpu),
+                        apps.values(),
+                    ),
+                    strict=True,
+                )
+            )
+        for setting in ("on", "off"):
+            rate, p99 = results[setting]
+            used = apps[setting].cpu_seconds() - cpu_before[setting]
+            rounds.append(Round(setting, rate, p99, used / (rate * args.seconds) * 1e6))
+        on, off = rounds[-2], rounds[-1]
+        print(
+            f"round {index + 1:2d}  on {on.requests_per_s:6.0f} req/s p99 {on.p99_ms:6.2f} ms "
+            f"{on.cpu_us_per_request:5.1f} us/req | off {off.requests_per_s:6.0f} req/s "
+            f"p99 {off.p99_ms:6.2f} ms {off.cpu_us_per_request:5.1f} us/req | "
+            f"on/off {on.requests_per_s / off.requests_per_s:.3f}x",
+            flush=True,
+        )
+    return rounds
 
 
 def summarize(rounds: list[Round]) -> None:
@@ -135,7 +177,8 @@ def summarize(rounds: list[Round]) -> None:
             f"{statistics.median(p99s):.2f} ms (min {min(p99s):.2f}, max {max(p99s):.2f}), "
             f"median {medians[setting]:.1f} us CPU/request (min {min(cpu):.1f}, max {max(cpu):.1f})"
         )
-    # Rounds run as on off | off on | on off ...: each pair back to back, under the same load.
+    # Rounds run as on off | off on | on off ... (each pair back to back, under the same load),
+    # or both at once with --together.
     pairs = [
         (a, b) if a.attribution == "on" else (b, a)
         for a, b in zip(rounds[::2], rounds[1::2], strict=True)
