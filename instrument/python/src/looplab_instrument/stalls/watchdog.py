@@ -118,10 +118,9 @@ class Watchdog:
             self._thread.join(timeout=2)
 
     def take(self, beat: int, start: float, end: float) -> Taken:
-        """On the loop, when the stall [start, end] after heartbeat `beat` ended: what the watchdog saw of it,
-        and how long it was held up (from when it should first have looked, the threshold into
-        the stall, to the end: every gap between its samples longer than the sample interval
-        and the allowance)."""
+        """On the loop, when the stall [start, end] after heartbeat `beat` has ended: what the
+        watchdog saw of it, and how long it was held up (from when it should first have looked,
+        the threshold into the stall, to the end)."""
         with self._lock:
             recording = self._recording
             if recording is None or recording.beat != beat:
