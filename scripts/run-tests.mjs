@@ -1,13 +1,14 @@
 // The one test command (npm test): setup (every tool), build, Vitest, then pytest for the FastAPI
-// twin; ends with one line "N passed, N failed, N skipped" over both runners.
+// twin and for looplab-instrument; ends with one line "N passed, N failed, N skipped" over all.
 // Extra arguments go to Vitest: `npm test -- lab/src/tools`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const ARTIFACTS = '.test-artifacts';
 const VITEST_REPORT = `${ARTIFACTS}/vitest.json`;
-const PYTEST_REPORT = `${ARTIFACTS}/pytest.xml`;
 const FASTAPI_DIR = 'target-fastapi';
+/** Python suites, each with its own pyproject.toml, all run with the twin's venv. */
+const PYTHON_SUITES = [FASTAPI_DIR, 'instrument/python'];
 const FASTAPI_PYTHON = `${FASTAPI_DIR}/.venv/bin/python`;
 /** pytest's exit code when it collected no tests: a broken suite, not a pass. */
 const PYTEST_NO_TESTS = 5;
@@ -57,17 +58,17 @@ function countVitest(status) {
 }
 
 /** Sums the <testsuite tests= failures= errors= skipped=> attributes of pytest's JUnit XML. */
-function countPytest(status) {
+function countPytest(status, suite, report) {
   const counts = { passed: 0, failed: 0, skipped: 0 };
   if (status === PYTEST_NO_TESTS) {
-    console.error(`pytest collected no tests in ${FASTAPI_DIR}/ (exit 5): that is a failure`);
+    console.error(`pytest collected no tests in ${suite}/ (exit 5): that is a failure`);
     return { ...counts, failed: 1 };
   }
   let xml = '';
   try {
-    xml = readFileSync(PYTEST_REPORT, 'utf8');
+    xml = readFileSync(report, 'utf8');
   } catch {
-    console.error(`pytest wrote no report (${PYTEST_REPORT}), exit code ${status}`);
+    console.error(`pytest wrote no report (${report}), exit code ${status}`);
     return { ...counts, failed: 1 };
   }
   for (const [tag] of xml.matchAll(/<testsuite\b[^>]*>/g)) {
@@ -108,15 +109,12 @@ if (existsSync(FASTAPI_DIR)) {
     console.error(`${FASTAPI_PYTHON} is missing: run \`npm run setup\` to create the venv`);
     total.failed += 1;
   } else {
-    rmSync(PYTEST_REPORT, { force: true });
-    const pytestStatus = run(FASTAPI_PYTHON, [
-      '-m',
-      'pytest',
-      FASTAPI_DIR,
-      '-q',
-      `--junitxml=${PYTEST_REPORT}`,
-    ]);
-    add(countPytest(pytestStatus));
+    for (const suite of PYTHON_SUITES) {
+      const report = `${ARTIFACTS}/pytest-${suite.replaceAll('/', '-')}.xml`;
+      rmSync(report, { force: true });
+      const status = run(FASTAPI_PYTHON, ['-m', 'pytest', suite, '-q', `--junitxml=${report}`]);
+      add(countPytest(status, suite, report));
+    }
   }
 }
 finish();

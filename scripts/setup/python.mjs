@@ -15,6 +15,11 @@ export const venvPython = join(venvDir, 'bin', 'python');
 /** Runtime and dev dependencies (pytest, ruff, mypy, schemathesis), pinned with hashes. */
 export const lockFile = join(appDir, 'requirements-dev.lock');
 const stampFile = join(venvDir, '.looplab-lock.sha256');
+/** Imported from their folders (no build step): `.pth` file name -> folder on the venv's path. */
+const sourcePaths = {
+  'looplab_fastapi.pth': appDir,
+  'looplab_instrument.pth': join(repoRoot, 'instrument', 'python', 'src'),
+};
 
 const defaultLog = (message) => console.log(`setup python: ${message}`);
 
@@ -47,7 +52,7 @@ function findPython(wanted) {
 function lockDigest(pythonVersion) {
   return createHash('sha256')
     .update(readFileSync(lockFile))
-    .update(`\npython ${pythonVersion}\n${appDir}\n`)
+    .update(`\npython ${pythonVersion}\n${JSON.stringify(sourcePaths)}\n`)
     .digest('hex');
 }
 
@@ -105,7 +110,8 @@ export async function setupPython(log = defaultLog) {
     ],
     'check that PyPI is reachable (pip needs it), then run `npm run setup` again',
   );
-  // The app's own package is imported from its folder: an editable install without a build backend.
+  // The app's own package and looplab-instrument are imported from their folders: an editable
+  // install without a build step.
   const sitePackages = outputOf(venvPython, [
     '-c',
     'import sysconfig; print(sysconfig.get_paths()["purelib"])',
@@ -115,7 +121,8 @@ export async function setupPython(log = defaultLog) {
       'the new venv python does not run',
       'rm -rf target-fastapi/.venv and run `npm run setup` again',
     );
-  writeFileSync(join(sitePackages.trim(), 'looplab_fastapi.pth'), `${appDir}\n`);
+  for (const [name, folder] of Object.entries(sourcePaths))
+    writeFileSync(join(sitePackages.trim(), name), `${folder}\n`);
   writeFileSync(stampFile, digest);
   log(`ready: ${venvPython}`);
   return { changed: true, python: venvPython };

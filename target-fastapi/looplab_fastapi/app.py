@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import BackgroundTasks, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from looplab_instrument import Instrument, LooplabMiddleware
 
 from .config import AppConfig
 from .contract import Contract, StrategySpec
@@ -16,7 +17,6 @@ from .http.errors import ApiError, install_error_handlers
 from .http.head import HeadAsGetMiddleware
 from .http.openapi import ACCEPTED_BODY, background_body_schema, error_response
 from .http.request_body import NO_BODY, read_json_body
-from .metrics.event_loop import EventLoopMetrics
 from .metrics.http_metrics import HttpMetrics, HttpMetricsMiddleware
 from .metrics.registry import create_registry, render, wants_openmetrics
 from .metrics.task_metrics import TaskMetrics
@@ -37,7 +37,7 @@ class AppState:
     contract: Contract
     readiness: Readiness
     tasks: TaskService
-    event_loop: EventLoopMetrics
+    event_loop: Instrument
 
 
 def _invalid(part: str, error: InvalidInputError) -> ApiError:
@@ -129,19 +129,17 @@ def create_app(config: AppConfig, contract: Contract) -> FastAPI:
         TaskTracing(),
         lambda lifecycle: create_executors(config, contract, lifecycle),
     )
-    event_loop = EventLoopMetrics(
-        registry, contract, config.event_loop_resolution_ms, config.event_loop_window_s
-    )
+    # Event-loop delay, utilization and stall attribution (GET /looplab/stalls): the drop-in
+    # package any asyncio service can use, started and served by its middleware.
+    event_loop = Instrument(config.instrument, registry)
     state = AppState(config, contract, readiness, tasks, event_loop)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        event_loop.start()
         for executor in tasks.executors.values():
             await executor.start()
         readiness.mark_ready()
         yield
-        await event_loop.stop()
 
     app = FastAPI(
         title="looplab target app (FastAPI)",
@@ -158,6 +156,7 @@ def create_app(config: AppConfig, contract: Contract) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(HttpMetricsMiddleware, metrics=HttpMetrics(registry, contract))
     app.add_middleware(HeadAsGetMiddleware)
+    app.add_middleware(LooplabMiddleware, instrument=event_loop, registry=registry)
 
     @app.get(contract.probe_route, tags=["probe"], summary="The cheap probe: the other request")
     async def ping() -> dict[str, bool]:

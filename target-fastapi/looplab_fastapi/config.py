@@ -8,6 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
+from looplab_instrument import Settings as InstrumentSettings
+from looplab_instrument import SettingsError, settings_from_env
+
 from .contract import Contract
 from .telemetry.sampler import SamplerConfigError, sampler_from_env
 
@@ -33,8 +36,8 @@ class AppConfig:
     drain_timeout_ms: int
     shutdown_grace_ms: int
     retry_after_seconds: int
-    event_loop_resolution_ms: int
-    event_loop_window_s: int
+    instrument: InstrumentSettings
+    """LOOPLAB_EVENT_LOOP_*, LOOPLAB_ATTRIBUTION, LOOPLAB_STALL_*: read by looplab_instrument."""
     instrumentation: bool
     fault_injection: bool
     otlp_endpoint: str | None
@@ -89,6 +92,14 @@ class _Reader:
         return value
 
 
+def _instrument_settings(read: _Reader) -> InstrumentSettings:
+    try:
+        return settings_from_env(read.env)
+    except SettingsError as error:
+        read.problems.extend(error.problems)
+        return InstrumentSettings()
+
+
 def load_config(contract: Contract, env: Mapping[str, str] | None = None) -> AppConfig:
     read = _Reader(os.environ if env is None else env, contract)
     on_off = ("on", "off")
@@ -103,8 +114,7 @@ def load_config(contract: Contract, env: Mapping[str, str] | None = None) -> App
         drain_timeout_ms=read.integer("LOOPLAB_DRAIN_TIMEOUT_MS", 0, 600_000),
         shutdown_grace_ms=read.integer("LOOPLAB_SHUTDOWN_GRACE_MS", 0, 600_000),
         retry_after_seconds=read.integer("LOOPLAB_RETRY_AFTER_SECONDS", 1, 3600),
-        event_loop_resolution_ms=read.integer("LOOPLAB_EVENT_LOOP_RESOLUTION_MS", 1, 100),
-        event_loop_window_s=read.integer("LOOPLAB_EVENT_LOOP_WINDOW_S", 1, 600),
+        instrument=_instrument_settings(read),
         instrumentation=read.choice("LOOPLAB_INSTRUMENTATION", on_off, "on") == "on",
         fault_injection=read.choice("LOOPLAB_FAULT_INJECTION", on_off, "off") == "on",
         otlp_endpoint=read.url("OTEL_EXPORTER_OTLP_ENDPOINT"),

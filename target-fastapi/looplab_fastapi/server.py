@@ -17,7 +17,6 @@ import uvicorn
 from fastapi import FastAPI
 
 from .app import AppState
-from .metrics.event_loop import new_event_loop
 from .tasks.service import DrainSummary
 
 logger = logging.getLogger("looplab_fastapi")
@@ -125,6 +124,6 @@ def serve(app: FastAPI, host: str, port: int) -> bool:
         timeout_graceful_shutdown=state.config.drain_timeout_ms // 1000 + 2,
     )
     server = DrainingServer(config, state)
-    with asyncio.Runner(loop_factory=new_event_loop) as runner:
+    with asyncio.Runner() as runner:
         runner.run(server.serve())
     return server.started

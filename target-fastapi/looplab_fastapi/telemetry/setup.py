@@ -38,9 +38,10 @@ def start_telemetry(config: AppConfig) -> None:
 
 def instrument(app: FastAPI, config: AppConfig) -> None:
     if config.instrumentation:
-        # Scrapes are not traced; per-send spans would cost more than /ping itself.
+        # Scrapes (of /metrics and /looplab/stalls) are not traced; per-send spans would cost
+        # more than /ping itself.
         FastAPIInstrumentor.instrument_app(
-            app, excluded_urls="metrics", exclude_spans=["receive", "send"]
+            app, excluded_urls="metrics,looplab/stalls", exclude_spans=["receive", "send"]
         )
 
 

@@ -1,0 +1,2 @@
+"""Stall attribution: the heartbeat finds stalls, the watchdog samples them, and each one is
+classed, folded and kept."""
