@@ -14,6 +14,8 @@ from prometheus_client import CollectorRegistry
 from looplab_fastapi.contract import Contract
 from looplab_fastapi.metrics.event_loop import EventLoopMetrics, _WindowMax, new_event_loop
 
+pytestmark = pytest.mark.unit
+
 BLOCK_S = 0.3
 TOLERANCE_S = 0.05 * BLOCK_S + 0.002
 
