@@ -1,6 +1,5 @@
 import { formatCount, formatMs, formatPercent, formatRate, formatRatio } from '../format.js';
 import type { Report, Strategy, StrategyResult } from '../model.js';
-import { rowName } from '../report/rows.js';
 
 /**
  * The comparison table, one row per strategy, as already-formatted text cells.
@@ -154,7 +153,7 @@ function columnDefs(baseline: Strategy): ColumnDef[] {
       label: 'runtime',
       unit: '',
       flatLabel: 'runtime',
-      value: (r) => r.target ?? 'node',
+      value: (r) => r.target,
     },
   ];
 }
@@ -167,7 +166,7 @@ export function summaryRows(report: Report): SummaryRow[] {
   const defs = columnDefs(report.baseline);
   return report.strategies.map((result) => ({
     strategy: result.strategy,
-    row: rowName(result),
+    row: result.row,
     isBaseline: result.strategy === report.baseline,
     cells: defs.map((def) => def.value(result)),
   }));

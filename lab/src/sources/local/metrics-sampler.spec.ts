@@ -69,6 +69,8 @@ describe('toMetricsSample (real exposition)', () => {
       t: 1234,
       appMemoryBytes: 261373952,
       lagWindowMaxMs: expect.closeTo(62.305471, 9),
+      // This app predates nodejs_eventloop_delay_window_seconds: its readings count as instant.
+      lagWindowS: 0,
       lagBuckets,
       eluActiveSeconds: 0.35944271499996466,
       // done: cpu 2 + sleep 1; failed: cpu 1 (fault=throw)

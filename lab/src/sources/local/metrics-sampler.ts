@@ -1,13 +1,10 @@
-import { METRICS } from '@looplab/contract';
 import type { MetricsSample, Strategy } from '../../model.js';
-import { bucketsOf, parsePromText, sumOf } from './prom-text.js';
-
-const M = METRICS;
+import { appSample } from '../app-sample.js';
+import { expositionReader, parsePromText } from './prom-text.js';
 
 /**
  * Reduces one /metrics scrape to the fields the report needs for one strategy: the app's
- * exposition, followed by the queue worker's when there is one (its tasks are counted with the
- * app's; the memory reported as the app's is the app's alone).
+ * exposition, followed by the queue worker's when there is one.
  */
 export function toMetricsSample(
   exposition: string,
@@ -16,47 +13,8 @@ export function toMetricsSample(
   workerExposition = '',
 ): MetricsSample {
   const app = parsePromText(exposition);
-  const samples = workerExposition ? [...app, ...parsePromText(workerExposition)] : app;
-  const byStrategy = { strategy };
-  /** A gauge's sum, or undefined when the scrape has no such series (an older app). */
-  const present = (name: string, labels: Record<string, string> = {}) =>
-    samples.some((sample) => sample.name === name) ? sumOf(samples, name, labels) : undefined;
-  const outcome = (name: string) => sumOf(samples, M.tasks.name, { ...byStrategy, outcome: name });
-  const sample: MetricsSample = {
-    t,
-    lagWindowMaxMs: sumOf(samples, M.eventLoopDelayWindowMax.name) * 1000,
-    lagWindowS: sumOf(samples, M.eventLoopDelayWindow.name) || undefined,
-    pingServerBuckets: bucketsOf(samples, M.httpServerDuration.name, { route: '/ping' }),
-    lagBuckets: bucketsOf(samples, M.eventLoopDelay.name),
-    eluActiveSeconds: sumOf(samples, M.eventLoopActive.name),
-    tasksDone: outcome('done'),
-    tasksFailed: outcome('failed'),
-    tasksRejected: outcome('rejected'),
-    queueDepth: sumOf(samples, M.taskQueueDepth.name, byStrategy),
-    inFlight: sumOf(samples, M.tasksInFlight.name, byStrategy),
-    waitBuckets: bucketsOf(samples, M.taskWait.name, byStrategy),
-    runBuckets: bucketsOf(samples, M.taskRun.name, byStrategy),
-  };
-  const appMemoryBytes = app.some((sample) => sample.name === M.processResidentMemory.name)
-    ? sumOf(app, M.processResidentMemory.name)
-    : undefined;
-  if (appMemoryBytes !== undefined) sample.appMemoryBytes = appMemoryBytes;
-  // What a strategy costs besides the loop, only where the strategy has it (the contract's `strategies`).
-  const poolWorkers = M.poolWorkers.strategies?.includes(strategy)
-    ? present(M.poolWorkers.name, byStrategy)
-    : undefined;
-  if (poolWorkers !== undefined) sample.poolWorkers = poolWorkers;
-  const poolMemory = M.poolWorkerMemory.strategies?.includes(strategy)
-    ? present(M.poolWorkerMemory.name, byStrategy)
-    : undefined;
-  if (poolMemory !== undefined) sample.poolMemoryBytes = poolMemory;
-  if (M.queueEnqueue.strategies?.includes(strategy)) {
-    sample.enqueueBuckets = bucketsOf(samples, M.queueEnqueue.name, byStrategy);
-  }
-  if (M.taskSlice.strategies?.includes(strategy)) {
-    sample.sliceBuckets = bucketsOf(samples, M.taskSlice.name, byStrategy);
-  }
-  return sample;
+  const all = workerExposition ? [...app, ...parsePromText(workerExposition)] : app;
+  return appSample(expositionReader(all), expositionReader(app), strategy, t);
 }
 
 export interface SamplerOptions {
