@@ -25,11 +25,12 @@ import {
   type Strategy,
   type WorkloadKind,
 } from '../model.js';
+import { pinThisProcess } from '../process/taskset.js';
 import { cellFigures } from '../report/figures/cell.js';
 import { cellsOf, unavailableStrategies } from '../run/cells.js';
 import { ClientMetrics } from '../run/client-metrics.js';
 import { describeEnvironment, type LiveStatus, runStrategy } from '../run/compare.js';
-import { choosePinning, type Pinning, pinThisProcess, placementOf } from '../run/pinning.js';
+import { choosePinning, type Pinning, placementOf } from '../run/pinning.js';
 import { interruptible, prepareTools } from '../run/prepare.js';
 import { describeTrigger } from '../run/trigger-request.js';
 import { cellMeasurements } from '../sources/local/local-run.js';

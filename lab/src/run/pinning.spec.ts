@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { choosePinning, pinned, placementOf } from './pinning.js';
+import { pinned } from '../process/taskset.js';
+import { choosePinning, placementOf } from './pinning.js';
 
 describe('choosePinning', () => {
   it('pins nothing on one core, even with taskset', () => {

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { moveMainThread, pinAllThreads, pinThisProcess } from '../../src/run/pinning.js';
+import { moveMainThread, pinAllThreads, pinThisProcess } from '../../src/process/taskset.js';
 
 describe('moveMainThread', () => {
   it('moves only the main thread of a running process', async () => {

@@ -1,7 +1,7 @@
 import { PROBE } from '@looplab/contract';
 import type { Strategy, StrategyResult } from '../../model.js';
+import { acceptedStatus, REJECTED_STATUS } from '../../run/trigger-outcome.js';
 import type { AppTimeline, ClientView } from '../../sources/measurements.js';
-import { acceptedStatus, REJECTED_STATUS } from '../rules/trigger-acceptance.js';
 import type { Figures } from './figures.js';
 import { phaseIncrease, quantileMs, scrapedDuring } from './timeline.js';
 

@@ -1,4 +1,4 @@
-import { appSample } from '../app-sample.js';
+import { appSample } from '../../metrics/app-sample.js';
 import type { AppTimeline } from '../measurements.js';
 import type { MeasurePhase } from './phases.js';
 import type { SeriesSet } from './series.js';

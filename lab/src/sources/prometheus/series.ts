@@ -5,8 +5,8 @@
  * `le`, gauge samples inside a window.
  */
 
+import type { MetricReader } from '../../metrics/app-sample.js';
 import { bucketIncrease } from '../../stats/histogram.js';
-import type { MetricReader } from '../app-sample.js';
 
 export type Labels = Record<string, string>;
 

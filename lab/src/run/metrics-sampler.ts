@@ -1,6 +1,6 @@
-import type { MetricsSample, Strategy } from '../../model.js';
-import { appSample } from '../app-sample.js';
-import { expositionReader, parsePromText } from './prom-text.js';
+import { appSample } from '../metrics/app-sample.js';
+import { expositionReader, parsePromText } from '../metrics/prom-text.js';
+import type { MetricsSample, Strategy } from '../model.js';
 
 /**
  * Reduces one /metrics scrape to the fields the report needs for one strategy: the app's

@@ -1,4 +1,4 @@
-import type { MetricReader } from '../app-sample.js';
+import type { MetricReader } from './app-sample.js';
 
 export interface PromSample {
   name: string;
