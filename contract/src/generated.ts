@@ -128,7 +128,8 @@ export const strategiesData = {
       "offLoop": true,
       "color": "#3fb950",
       "does": "awaits non-blocking I/O for ms, then responds",
-      "expect": "none: the loop stays free"
+      "expect": "none: the loop stays free",
+      "tradeOff": "taskTimes"
     },
     {
       "name": "inline",
@@ -141,7 +142,8 @@ export const strategiesData = {
       "offLoop": false,
       "color": "#a371f7",
       "does": "runs the workload inside the request, then answers 200 with its timings",
-      "expect": "the caller waits, and so does every other request: probe p99 ~ job length"
+      "expect": "the caller waits, and so does every other request: probe p99 ~ job length",
+      "tradeOff": "callerWaits"
     },
     {
       "name": "blocking",
@@ -155,7 +157,8 @@ export const strategiesData = {
       "offLoop": false,
       "color": "#f85149",
       "does": "answers 202, then runs the workload on the event loop (Node: after the response; FastAPI: an async def BackgroundTasks task calling sync code)",
-      "expect": "every request queued behind it waits ~ job length"
+      "expect": "every request queued behind it waits ~ job length",
+      "tradeOff": "loopBlocked"
     },
     {
       "name": "chunked",
@@ -168,7 +171,8 @@ export const strategiesData = {
       "offLoop": false,
       "color": "#d29922",
       "does": "answers 202, then runs the workload on the main thread in slices of at most LOOPLAB_CHUNK_MS, yielding with setImmediate between slices",
-      "expect": "lag ~ one slice; the job itself takes longer"
+      "expect": "lag ~ one slice; the job itself takes longer",
+      "tradeOff": "loopSliced"
     },
     {
       "name": "pooled",
@@ -181,7 +185,8 @@ export const strategiesData = {
       "offLoop": true,
       "color": "#58a6ff",
       "does": "answers 202, hands the workload to a worker-thread pool (piscina)",
-      "expect": "loop free; the cost moves to the pool's queue wait"
+      "expect": "loop free; the cost moves to the pool's queue wait",
+      "tradeOff": "poolQueue"
     },
     {
       "name": "process",
@@ -194,7 +199,8 @@ export const strategiesData = {
       "offLoop": true,
       "color": "#39c5cf",
       "does": "answers 202, hands the workload to a pool of child processes",
-      "expect": "loop free; IPC and memory per child"
+      "expect": "loop free; IPC and memory per child",
+      "tradeOff": "memoryPerWorker"
     },
     {
       "name": "queue",
@@ -210,7 +216,9 @@ export const strategiesData = {
       ],
       "color": "#db61a2",
       "does": "answers 202 once the job is durably enqueued in Redis (BullMQ); a separate worker process runs it",
-      "expect": "loop free; survives restarts; enqueue cost on the request"
+      "expect": "loop free; survives restarts; enqueue cost on the request",
+      "tradeOff": "durableQueue",
+      "workerProcess": true
     },
     {
       "name": "def-task",
@@ -223,7 +231,8 @@ export const strategiesData = {
       "offLoop": true,
       "color": "#8b949e",
       "does": "answers 202, BackgroundTasks with a plain def task: Starlette runs it in its thread pool",
-      "expect": "loop free for sleep (releases the GIL); CPU work still contends for the GIL"
+      "expect": "loop free for sleep (releases the GIL); CPU work still contends for the GIL",
+      "tradeOff": "taskTimes"
     },
     {
       "name": "threadpool",
@@ -236,7 +245,8 @@ export const strategiesData = {
       "offLoop": true,
       "color": "#56d364",
       "does": "answers 202, loop.run_in_executor on a ThreadPoolExecutor (the article's cure)",
-      "expect": "helps sleep, not CPU: pure-Python CPU work holds the GIL"
+      "expect": "helps sleep, not CPU: pure-Python CPU work holds the GIL",
+      "tradeOff": "taskTimes"
     },
     {
       "name": "processpool",
@@ -249,7 +259,8 @@ export const strategiesData = {
       "offLoop": true,
       "color": "#79c0ff",
       "does": "answers 202, runs the workload in a ProcessPoolExecutor",
-      "expect": "loop free for CPU work too; pickling and memory per process"
+      "expect": "loop free for CPU work too; pickling and memory per process",
+      "tradeOff": "taskTimes"
     }
   ]
 } as const;

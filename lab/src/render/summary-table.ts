@@ -33,6 +33,10 @@ interface ColumnDef extends SummaryColumn {
 
 export const PROBE_GROUP = 'Probe /ping';
 
+/** Under the results table of every renderer: how exact its numbers are. */
+export const RESOLUTION_NOTE =
+  "Task, lag and server-side percentiles are interpolated within histogram buckets; report.json's `resolution` gives each row the bucket of every such estimate and a 95 % interval of its exact client percentiles, and the verdict calls two strategies whose ranges overlap a tie.";
+
 function columnDefs(baseline: Strategy): ColumnDef[] {
   return [
     {

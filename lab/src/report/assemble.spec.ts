@@ -420,6 +420,23 @@ describe('summarizeRun / buildReport: per-strategy results', () => {
     });
   });
 
+  it('says how well it knows each estimate: the bucket of a histogram quantile, an interval of an exact one', () => {
+    const blocking = strategyOf('blocking', report).resolution;
+    // Run p50 550 ms and p95 955 ms were interpolated in the (100, 1000] ms bucket.
+    expect(blocking['tasks.runP50Ms']).toEqual({ low: 100, high: 1000, kind: 'bucket' });
+    expect(blocking['tasks.runP95Ms']).toEqual({ low: 100, high: 1000, kind: 'bucket' });
+    expect(blocking['tasks.waitP95Ms']).toEqual({ low: 100, high: 1000, kind: 'bucket' });
+    // async probes took 1..100 ms: p99 99.01 ms; of 100 samples, ranks 97..100 (order statistics,
+    // 99 ± 1.96·√0.99) hold the true p99 with 95 % confidence.
+    expect(strategyOf('async', report).resolution['probe.p99']).toEqual({
+      low: 97,
+      high: 100,
+      kind: 'ci95',
+    });
+    // No tasks: nothing to resolve.
+    expect(strategyOf('async', report).resolution['tasks.runP50Ms']).toBeUndefined();
+  });
+
   it('has no task percentiles for a strategy without task histograms', () => {
     expect(strategyOf('async', report).tasks).toEqual({
       completed: 0,

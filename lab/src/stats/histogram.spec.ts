@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Bucket, bucketIncrease, quantileFromBuckets } from './histogram.js';
+import { type Bucket, bucketIncrease, quantileFromBuckets, quantileInBucket } from './histogram.js';
 
 const INF = Number.POSITIVE_INFINITY;
 const zero: Bucket[] = [
@@ -110,5 +110,35 @@ describe('bucketIncrease', () => {
       [INF, 6],
     ]);
     expect(bucketIncrease([], after)).toEqual(after);
+  });
+});
+
+describe('quantileInBucket', () => {
+  const INF = Number.POSITIVE_INFINITY;
+  const increase: Bucket[] = [
+    [0.2, 0],
+    [0.225, 10],
+    [0.25, 10],
+    [INF, 10],
+  ];
+
+  it('gives the estimate and the bucket it was interpolated in', () => {
+    const median = quantileInBucket(increase, 0.5);
+    expect(median.value).toBeCloseTo(0.2125, 12);
+    expect(median).toMatchObject({ low: 0.2, high: 0.225 });
+    expect(quantileInBucket(increase, 0.95)).toMatchObject({ low: 0.2, high: 0.225 });
+  });
+
+  it('says a rank in the +Inf bucket lies above the last bound, and nothing without observations', () => {
+    const above = quantileInBucket(
+      [
+        [0.1, 1],
+        [INF, 10],
+      ],
+      0.99,
+    );
+    expect(above).toEqual({ value: 0.1, low: 0.1, high: INF });
+    const none = quantileInBucket([[INF, 0]], 0.5);
+    expect([none.value, none.low, none.high].every(Number.isNaN)).toBe(true);
   });
 });
