@@ -3,10 +3,11 @@ import type { Command } from 'commander';
 import { buildReport } from '../report/assemble.js';
 import { renderDiff } from '../report/diff.js';
 import { localMeasurements } from '../sources/local/local-run.js';
-import { readRawRun } from '../sources/local/raw-file.js';
+import { readRawRun, runFolderOf } from '../sources/local/raw-file.js';
 
 /** A run folder's report, built afresh from its raw.json (no budgets). */
-const reportOf = (folder: string) => buildReport(localMeasurements(readRawRun(folder)), []).report;
+const reportOf = (folder: string) =>
+  buildReport(localMeasurements(readRawRun(runFolderOf(folder))), []).report;
 
 /** `looplab diff <run-a> <run-b>`: two runs, strategy by strategy. */
 export function registerDiffCommand(program: Command): void {

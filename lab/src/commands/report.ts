@@ -5,7 +5,7 @@ import { type Command, Option } from 'commander';
 import type { Budget } from '../model.js';
 import { toJson, type WrittenReport, writeReportFiles } from '../render/report-folder.js';
 import { buildReport } from '../report/assemble.js';
-import { PROMETHEUS_SOURCE_FILE, readRawRun } from '../sources/local/raw-file.js';
+import { PROMETHEUS_SOURCE_FILE, readRawRun, runFolderOf } from '../sources/local/raw-file.js';
 import {
   collectFromPrometheus,
   type PrometheusSource,
@@ -39,7 +39,8 @@ export function defaultPrometheusOut(testid: string): string {
 }
 
 /** A run folder's report again, with the thresholds of the scenario it ran (raw.json says which). */
-function rebuild(folder: string, budgets: Budget[], withThresholds: boolean): WrittenReport {
+function rebuild(given: string, budgets: Budget[], withThresholds: boolean): WrittenReport {
+  const folder = runFolderOf(given);
   const raw = readRawRun(folder);
   const preset = raw.config.scenario ? SCENARIOS.presets[raw.config.scenario] : undefined;
   const ran = new Set<string>(raw.runs.map((run) => run.strategy));

@@ -13,8 +13,9 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { Budget, MetricsSample, RawRun, RawStrategyRun, Strategy } from '../model.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { buildReport } from '../report/assemble.js';
+import { schemaProblem } from '../schemas.js';
 import { localMeasurements } from '../sources/local/local-run.js';
-import { RAW_FILE, readRawRun, saveRawRun } from '../sources/local/raw-file.js';
+import { RAW_FILE, rawJson, readRawRun, saveRawRun } from '../sources/local/raw-file.js';
 import { writeRunFolder as writeReportFolder } from './run-folder.js';
 
 const root = mkdtempSync(join(tmpdir(), 'looplab-report-folder-'));
@@ -185,8 +186,10 @@ describe('writeRunFolder: raw.json → the local source → the report files', (
     // Existing numbers survive as they are.
     expect(parsed.strategies[0].probe.p50).toBe(report.strategies[0]?.probe.p50);
     expect(parsed.strategies[1].eventLoop.lagMaxMs).toBe(report.strategies[1]?.eventLoop.lagMaxMs);
-    // Everything else is the report itself.
+    // Everything else is the report itself, in the shape its schema says.
     expect(parsed).toEqual(JSON.parse(JSON.stringify(report)));
+    expect(schemaProblem('report', parsed)).toBeUndefined();
+    expect(schemaProblem('raw', JSON.parse(rawJson(rawRun())))).toBeUndefined();
   });
 
   it('writes null for the task percentiles of a strategy without tasks', () => {
@@ -279,6 +282,17 @@ describe('saveRawRun / readRawRun', () => {
     ]);
     expect(buildReport(localMeasurements(readRawRun(runFolder)), BUDGETS).report).toEqual(
       direct.report,
+    );
+  });
+
+  it('names the field of a raw.json that does not match its schema', () => {
+    const folder = freshFolder();
+    const broken = rawRun();
+    // biome-ignore lint/suspicious/noExplicitAny: the test breaks a field of the file
+    (broken.runs[1]?.samples[0] as any).lagBuckets = 'none';
+    saveRawRun(folder, broken);
+    expect(() => readRawRun(folder)).toThrow(
+      `${join(folder, 'raw.json')}: runs[1].samples[0].lagBuckets must be an array (lab/schema/raw.schema.json)`,
     );
   });
 

@@ -12,7 +12,9 @@
  *   shows a 500 ms stall of the previous strategy until t = 104, then 0.2 s.
  */
 import { describe, expect, it } from 'vitest';
+import { toJson } from '../../render/report-folder.js';
 import { buildReport } from '../../report/assemble.js';
+import { schemaProblem } from '../../schemas.js';
 import { type FoundRun, latestRun } from './phases.js';
 import { APP_METRICS } from './run-facts.js';
 import { measurementsOf } from './run-measurements.js';
@@ -221,6 +223,7 @@ describe('the Prometheus source and the report builder', () => {
 
   it('feeds the same report builder as a local run, marked as from Prometheus', () => {
     expect(report.source).toBe('prometheus');
+    expect(schemaProblem('report', JSON.parse(toJson(report)))).toBeUndefined();
     expect(report.strategies[0]?.ratios.probeP99).toBeNaN();
     expect(report.verdict).toContain('blocking');
   });
