@@ -114,31 +114,17 @@ describe('bucketIncrease', () => {
 });
 
 describe('quantileInBucket', () => {
-  const INF = Number.POSITIVE_INFINITY;
-  const increase: Bucket[] = [
-    [0.2, 0],
-    [0.225, 10],
-    [0.25, 10],
-    [INF, 10],
-  ];
-
   it('gives the estimate and the bucket it was interpolated in', () => {
-    const median = quantileInBucket(increase, 0.5);
-    expect(median.value).toBeCloseTo(0.2125, 12);
-    expect(median).toMatchObject({ low: 0.2, high: 0.225 });
-    expect(quantileInBucket(increase, 0.95)).toMatchObject({ low: 0.2, high: 0.225 });
+    expect(quantileInBucket(after, 0.5)).toEqual({ value: 0.01, low: 0, high: 0.01 });
+    const p65 = quantileInBucket(after, 0.65);
+    expect(p65.value).toBeCloseTo(0.015, 12);
+    expect(p65).toMatchObject({ low: 0.01, high: 0.02 });
   });
 
   it('says a rank in the +Inf bucket lies above the last bound, and nothing without observations', () => {
-    const above = quantileInBucket(
-      [
-        [0.1, 1],
-        [INF, 10],
-      ],
-      0.99,
-    );
-    expect(above).toEqual({ value: 0.1, low: 0.1, high: INF });
-    const none = quantileInBucket([[INF, 0]], 0.5);
+    const above = quantileInBucket([...after.slice(0, 3), [INF, 1000]], 0.99);
+    expect(above).toEqual({ value: 0.05, low: 0.05, high: INF });
+    const none = quantileInBucket(zero, 0.5);
     expect([none.value, none.low, none.high].every(Number.isNaN)).toBe(true);
   });
 });
