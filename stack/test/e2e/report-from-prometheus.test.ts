@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report, StrategyResult } from '../../../lab/src/model.js';
+import { readRawRun } from '../../../lab/src/sources/local/raw-file.js';
+import { baselineHeld, busyBox, stallsOver } from '../../../lab/test/support/busy-box.js';
 import { type CliResult, runCli } from '../../../lab/test/support/cli.js';
 import { type RealRun, startRealRun } from './support/real-run.js';
 
@@ -24,18 +25,6 @@ const factor = (a: number, b: number): number => Math.max(a / b, b / a);
 /** The two reports of one run agree on a figure: within 10 % of the local one, or 2 ms. */
 const agrees = (prom: number, local: number): boolean =>
   Math.abs(prom - local) <= Math.max(2, 0.1 * Math.abs(local));
-
-/**
- * The baseline stalls when something else on the box takes the app's core: async has no work of
- * its own that could block its loop for 50 ms. A run whose baseline stalled says nothing about
- * direction; it is run once more.
- */
-const BASELINE_STALL_MS = 50;
-const baselineStall = (report: Report): number => byStrategy(report, 'async').eventLoop.lagMaxMs;
-const busyBox = (report: Report) =>
-  `async (the baseline) stalled for ${baselineStall(report).toFixed(1)} ms and the load average is ${loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ')}: another process held the app's core, so this run cannot show a direction`;
 
 /**
  * The compose path feeds the report: a real run (app, vegeta, Prometheus scraping both), then
@@ -61,7 +50,7 @@ describe('looplab report --prometheus builds the same report from Prometheus dat
       );
       local = readReport(real.localReportFolder);
       if (built.code === 0) fromProm = readReport(out);
-      if (attempt === 2 || !(baselineStall(local) > BASELINE_STALL_MS)) return;
+      if (attempt === 2 || !baselineHeld(local)) return;
       console.log(`run ${attempt}: ${busyBox(local)}; running again`);
       await real.stop();
     }
@@ -121,8 +110,16 @@ describe('looplab report --prometheus builds the same report from Prometheus dat
   });
 
   it('shows the same direction: blocking raises /ping p99, pooled does not', () => {
-    // Twice in a row a busy box stalled the baseline: say so rather than judge a direction.
-    const why = baselineStall(local) > BASELINE_STALL_MS ? busyBox(local) : 'a quiet baseline';
+    const why = busyBox(local);
+    // Noise cannot fake this one: 2 jobs/s for 14 s are 28 delays over 100 ms under blocking,
+    // while another process stalls the loop far less often.
+    const raw = readRawRun(real.localReportFolder);
+    const stalls = (strategy: 'async' | 'blocking' | 'pooled') => stallsOver(raw, strategy, 100);
+    expect(stalls('blocking'), why).toBeGreaterThanOrEqual(14);
+    expect(stalls('async'), why).toBeLessThan(stalls('blocking') / 3);
+    expect(stalls('pooled'), why).toBeLessThan(stalls('blocking') / 3);
+    // The p99s and the maxima are judged on a run whose baseline nothing held (done twice at most).
+    if (baselineHeld(local)) return console.log(`p99 direction not judged: ${why}`);
     const async = byStrategy(fromProm, 'async').probe.p99;
     const blocking = byStrategy(fromProm, 'blocking').probe.p99;
     const pooled = byStrategy(fromProm, 'pooled').probe.p99;
