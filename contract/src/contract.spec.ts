@@ -13,7 +13,9 @@ import {
   RUNTIMES,
   STRATEGIES,
   sampleNames,
+  strategy,
   strategyOfRoute,
+  WORKER_STRATEGY,
   WORKLOAD_KINDS,
 } from './index.js';
 
@@ -50,6 +52,11 @@ describe('contract data', () => {
     }
     expect(strategyOfRoute('/background/pooled')).toBe('pooled');
     expect(strategyOfRoute('/ping')).toBeUndefined();
+  });
+
+  it('one strategy runs in the queue worker process, and it needs Redis', () => {
+    expect(STRATEGIES.filter((s) => s.workerProcess).map((s) => s.name)).toEqual([WORKER_STRATEGY]);
+    expect(strategy(WORKER_STRATEGY).needs).toContain('redis');
   });
 
   it('strategy runtimes are declared runtimes', () => {

@@ -209,7 +209,8 @@ export const strategiesData = {
       "offLoop": true,
       "color": "#3fb950",
       "does": "awaits non-blocking I/O for ms, then responds",
-      "expect": "none: the loop stays free"
+      "expect": "none: the loop stays free",
+      "tradeOff": "taskTimes"
     },
     {
       "name": "inline",
@@ -222,7 +223,8 @@ export const strategiesData = {
       "offLoop": false,
       "color": "#a371f7",
       "does": "runs the workload inside the request, then answers 200 with its timings",
-      "expect": "the caller waits, and so does every other request: probe p99 ~ job length"
+      "expect": "the caller waits, and so does every other request: probe p99 ~ job length",
+      "tradeOff": "callerWaits"
     },
     {
       "name": "blocking",
@@ -236,7 +238,8 @@ export const strategiesData = {
       "offLoop": false,
       "color": "#f85149",
       "does": "answers 202, then runs the workload on the event loop (Node: after the response; FastAPI: an async def BackgroundTasks task calling sync code)",
-      "expect": "every request queued behind it waits ~ job length"
+      "expect": "every request queued behind it waits ~ job length",
+      "tradeOff": "loopBlocked"
     },
     {
       "name": "chunked",
@@ -249,7 +252,8 @@ export const strategiesData = {
       "offLoop": false,
       "color": "#d29922",
       "does": "answers 202, then runs the workload on the main thread in slices of at most LOOPLAB_CHUNK_MS, yielding with setImmediate between slices",
-      "expect": "lag ~ one slice; the job itself takes longer"
+      "expect": "lag ~ one slice; the job itself takes longer",
+      "tradeOff": "loopSliced"
     },
     {
       "name": "pooled",
@@ -262,7 +266,8 @@ export const strategiesData = {
       "offLoop": true,
       "color": "#58a6ff",
       "does": "answers 202, hands the workload to a worker-thread pool (piscina)",
-      "expect": "loop free; the cost moves to the pool's queue wait"
+      "expect": "loop free; the cost moves to the pool's queue wait",
+      "tradeOff": "poolQueue"
     },
     {
       "name": "process",
@@ -275,7 +280,8 @@ export const strategiesData = {
       "offLoop": true,
       "color": "#39c5cf",
       "does": "answers 202, hands the workload to a pool of child processes",
-      "expect": "loop free; IPC and memory per child"
+      "expect": "loop free; IPC and memory per child",
+      "tradeOff": "memoryPerWorker"
     },
     {
       "name": "queue",
@@ -291,7 +297,9 @@ export const strategiesData = {
       ],
       "color": "#db61a2",
       "does": "answers 202 once the job is durably enqueued in Redis (BullMQ); a separate worker process runs it",
-      "expect": "loop free; survives restarts; enqueue cost on the request"
+      "expect": "loop free; survives restarts; enqueue cost on the request",
+      "tradeOff": "durableQueue",
+      "workerProcess": true
     },
     {
       "name": "def-task",
@@ -304,7 +312,8 @@ export const strategiesData = {
       "offLoop": true,
       "color": "#8b949e",
       "does": "answers 202, BackgroundTasks with a plain def task: Starlette runs it in its thread pool",
-      "expect": "loop free for sleep (releases the GIL); CPU work still contends for the GIL"
+      "expect": "loop free for sleep (releases the GIL); CPU work still contends for the GIL",
+      "tradeOff": "taskTimes"
     },
     {
       "name": "threadpool",
@@ -317,7 +326,8 @@ export const strategiesData = {
       "offLoop": true,
       "color": "#56d364",
       "does": "answers 202, loop.run_in_executor on a ThreadPoolExecutor (the article's cure)",
-      "expect": "helps sleep, not CPU: pure-Python CPU work holds the GIL"
+      "expect": "helps sleep, not CPU: pure-Python CPU work holds the GIL",
+      "tradeOff": "taskTimes"
     },
     {
       "name": "processpool",
@@ -330,13 +340,132 @@ export const strategiesData = {
       "offLoop": true,
       "color": "#79c0ff",
       "does": "answers 202, runs the workload in a ProcessPoolExecutor",
-      "expect": "loop free for CPU work too; pickling and memory per process"
+      "expect": "loop free for CPU work too; pickling and memory per process",
+      "tradeOff": "taskTimes"
     }
   ]
 } as const;
 
 export const metricsData = {
   "buckets": {
+    "clientLatency": [
+      0.0005,
+      0.0005453,
+      0.0005946,
+      0.0006484,
+      0.0007071,
+      0.0007711,
+      0.0008409,
+      0.000917,
+      0.001,
+      0.001091,
+      0.001189,
+      0.001297,
+      0.001414,
+      0.001542,
+      0.001682,
+      0.001834,
+      0.002,
+      0.002181,
+      0.002378,
+      0.002594,
+      0.002828,
+      0.003084,
+      0.003364,
+      0.003668,
+      0.004,
+      0.004362,
+      0.004757,
+      0.005187,
+      0.005657,
+      0.006169,
+      0.006727,
+      0.007336,
+      0.008,
+      0.008724,
+      0.009514,
+      0.01037,
+      0.01131,
+      0.01234,
+      0.01345,
+      0.01467,
+      0.016,
+      0.01745,
+      0.01903,
+      0.02075,
+      0.02263,
+      0.02468,
+      0.02691,
+      0.02934,
+      0.032,
+      0.0349,
+      0.03805,
+      0.0415,
+      0.04525,
+      0.04935,
+      0.05382,
+      0.05869,
+      0.064,
+      0.06979,
+      0.07611,
+      0.083,
+      0.09051,
+      0.0987,
+      0.1076,
+      0.1174,
+      0.128,
+      0.1396,
+      0.1522,
+      0.166,
+      0.181,
+      0.1974,
+      0.2153,
+      0.2348,
+      0.256,
+      0.2792,
+      0.3044,
+      0.332,
+      0.362,
+      0.3948,
+      0.4305,
+      0.4695,
+      0.512,
+      0.5583,
+      0.6089,
+      0.664,
+      0.7241,
+      0.7896,
+      0.8611,
+      0.939,
+      1.024,
+      1.117,
+      1.218,
+      1.328,
+      1.448,
+      1.579,
+      1.722,
+      1.878,
+      2.048,
+      2.233,
+      2.435,
+      2.656,
+      2.896,
+      3.158,
+      3.444,
+      3.756,
+      4.096,
+      4.467,
+      4.871,
+      5.312,
+      5.793,
+      6.317,
+      6.889,
+      7.512,
+      8.192,
+      8.933,
+      9.742,
+      10.62
+    ],
     "latency": [
       0.0005,
       0.001,
@@ -852,7 +981,7 @@ export const metricsData = {
     "clientDuration": {
       "name": "looplab_client_request_duration_seconds",
       "type": "histogram",
-      "buckets": "latency",
+      "buckets": "clientLatency",
       "labels": [
         "testid",
         "target",

@@ -5,6 +5,8 @@ export const RUNTIMES = Object.keys(strategiesData.runtimes) as Runtime[];
 
 type StrategyEntry = (typeof strategiesData.strategies)[number];
 export type StrategyName = StrategyEntry['name'];
+/** Which of a strategy's costs the report's verdict names (see schema/contract.schema.json). */
+export type TradeOffKind = StrategyEntry['tradeOff'];
 
 export interface StrategyDefinition {
   name: StrategyName;
@@ -21,14 +23,26 @@ export interface StrategyDefinition {
   color: string;
   does: string;
   expect: string;
+  /** The cost the report's verdict names for it. */
+  tradeOff: TradeOffKind;
+  /** Its jobs run in the separate queue worker process (npm run worker). */
+  workerProcess: boolean;
 }
 
 export const STRATEGIES: readonly StrategyDefinition[] = strategiesData.strategies.map(
-  (entry): StrategyDefinition => ({ needs: [], ...entry }),
+  (entry): StrategyDefinition => ({ needs: [], workerProcess: false, ...entry }),
 );
 export const STRATEGY_NAMES = STRATEGIES.map((s) => s.name);
 export const BASELINE_STRATEGY: StrategyName = strategiesData.baseline;
 export const PROBE = strategiesData.probe;
+
+/** The strategy whose jobs the queue worker process runs (its metrics carry this name). */
+export const WORKER_STRATEGY: StrategyName = (() => {
+  const [only, ...more] = STRATEGIES.filter((s) => s.workerProcess);
+  if (!only || more.length > 0)
+    throw new Error('contract/data/strategies.json: exactly one strategy has workerProcess: true');
+  return only.name;
+})();
 
 export function isStrategyName(value: string): value is StrategyName {
   return (STRATEGY_NAMES as readonly string[]).includes(value);

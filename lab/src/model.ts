@@ -2,6 +2,7 @@
  * The data the compare runner produces and every report file is built from.
  * raw.json (RawRun) is what a run saves; report.json (Report) is derived from it,
  * so `looplab report <run-folder>` can rebuild every file without running anything.
+ * Both files have a JSON Schema (lab/schema/); SCHEMA_VERSION changes when either changes shape.
  */
 import type { Runtime, StrategyName, WorkloadKind } from '@looplab/contract';
 
@@ -26,15 +27,21 @@ export interface Cell {
 
 export type Role = 'probe' | 'trigger';
 
+/**
+ * The shape of raw.json and report.json. 2: every cell coordinate, row name and source is
+ * always present (version 1 files left them out when a run had one target, workload or mode).
+ */
+export const SCHEMA_VERSION = 2;
+
 export interface RunConfig {
   runId: string;
   strategies: Strategy[];
-  /** Target apps, in run order; absent in older runs: node. */
-  targets?: Runtime[];
-  /** Workloads, in run order; absent in older runs: [workload]. */
-  workloads?: WorkloadKind[];
-  /** Tracing modes, in run order; absent in older runs: the app's default (on). */
-  instrumentation?: Instrumentation[];
+  /** Target apps, in run order. */
+  targets: Runtime[];
+  /** Workloads, in run order. */
+  workloads: WorkloadKind[];
+  /** Tracing modes, in run order. */
+  instrumentation: Instrumentation[];
   /** The load/scenarios.json preset the run used. */
   scenario?: string;
   /** Measured seconds per strategy (after warm-up). */
@@ -66,10 +73,9 @@ export interface Environment {
   loadGenerator: { name: string; version: string };
   /**
    * CPU lists used with taskset, or null when not pinned: `app` is the app's main thread (the
-   * event loop), `offLoop` its pool threads, children and the queue worker (absent in older runs:
-   * the whole app was on `app`).
+   * event loop), `offLoop` its pool threads, children and the queue worker.
    */
-  pinning: { app: string | null; load: string | null; offLoop?: string | null };
+  pinning: { app: string | null; load: string | null; offLoop: string | null };
   hostname: string;
 }
 
@@ -90,10 +96,10 @@ export interface MetricsSample {
   t: number;
   /** nodejs_eventloop_delay_window_max_seconds, in ms. */
   lagWindowMaxMs: number;
-  /** The window that max covers (nodejs_eventloop_delay_window_seconds), s; absent in older runs. */
-  lagWindowS?: number;
-  /** Cumulative http_server_request_duration_seconds buckets of GET /ping; absent in older runs. */
-  pingServerBuckets?: Array<[number, number]>;
+  /** The window that max covers (nodejs_eventloop_delay_window_seconds), s. */
+  lagWindowS: number;
+  /** Cumulative http_server_request_duration_seconds buckets of GET /ping. */
+  pingServerBuckets: Array<[number, number]>;
   /** Cumulative nodejs_eventloop_delay_seconds buckets: upper bound (s) → count. */
   lagBuckets: Array<[number, number]>;
   eluActiveSeconds: number;
@@ -105,7 +111,7 @@ export interface MetricsSample {
   /** Cumulative looplab_task_wait_seconds / run_seconds buckets for this strategy. */
   waitBuckets: Array<[number, number]>;
   runBuckets: Array<[number, number]>;
-  /** process_resident_memory_bytes of the app (main process); absent in older runs. */
+  /** process_resident_memory_bytes of the app (main process); absent when it does not export it. */
   appMemoryBytes?: number;
   /** looplab_pool_workers of this strategy (pooled, process). */
   poolWorkers?: number;
@@ -119,10 +125,10 @@ export interface MetricsSample {
 
 export interface RawStrategyRun {
   strategy: Strategy;
-  /** The cell's other coordinates; absent in older runs (node, config.workload, on). */
-  target?: Runtime;
-  workload?: WorkloadKind;
-  instrumentation?: Instrumentation;
+  /** The cell's other coordinates. */
+  target: Runtime;
+  workload: WorkloadKind;
+  instrumentation: Instrumentation;
   startedAt: string;
   /** Wall-clock length of the measured phase, ms. */
   elapsedMs: number;
@@ -132,7 +138,7 @@ export interface RawStrategyRun {
 }
 
 export interface RawRun {
-  schemaVersion: 1;
+  schemaVersion: typeof SCHEMA_VERSION;
   config: RunConfig;
   environment: Environment;
   startedAt: string;
@@ -151,14 +157,38 @@ export interface LatencySummary {
   errors: number;
 }
 
+/**
+ * Where a figure's true value lies, as far as the run can tell: `bucket`, the histogram bucket a
+ * quantile was interpolated in (histograms know nothing finer); `ci95`, a 95 % confidence
+ * interval of a percentile of exact samples (order statistics, no assumption on the shape).
+ * Two figures whose ranges overlap are a tie: the run cannot tell them apart.
+ */
+export interface Resolution {
+  low: number;
+  high: number;
+  kind: 'bucket' | 'ci95';
+}
+
+/** The figures that carry a Resolution, by their path in StrategyResult. */
+export type ResolvedFigure =
+  | 'probe.p50'
+  | 'probe.p95'
+  | 'probe.p99'
+  | 'probeServer.p99Ms'
+  | 'eventLoop.lagP99Ms'
+  | 'tasks.waitP95Ms'
+  | 'tasks.runP50Ms'
+  | 'tasks.runP95Ms'
+  | 'costs.enqueueP99Ms';
+
 export interface StrategyResult {
   strategy: Strategy;
-  /** Where this row sits in the run's matrix; absent in older reports (node, the run's workload, on). */
-  target?: Runtime;
-  workload?: WorkloadKind;
-  instrumentation?: Instrumentation;
-  /** The row's name in tables and charts (see report/rows.ts); absent in older reports: strategy. */
-  row?: string;
+  /** Where this row sits in the run's matrix. */
+  target: Runtime;
+  workload: WorkloadKind;
+  instrumentation: Instrumentation;
+  /** The row's name in tables and charts (see report/rows.ts). */
+  row: string;
   /** What the strategy costs besides the loop (absent where it does not apply). */
   costs?: StrategyCosts;
   /** Client-side latency of GET /ping, ms. */
@@ -192,6 +222,8 @@ export interface StrategyResult {
     runP95Ms: number;
     runP99Ms: number;
   };
+  /** How well the run knows each figure that is an estimate (absent: no number, or exact). */
+  resolution: Partial<Record<ResolvedFigure, Resolution>>;
   /** This strategy's value over the baseline's (async). 1 for the baseline itself. */
   ratios: {
     probeP50: number;
@@ -221,8 +253,8 @@ export interface StrategyCosts {
 /** One point per second of the measured phase: what the charts and samples.csv show. */
 export interface SeriesPoint {
   strategy: Strategy;
-  /** The row (see rowKey) the point belongs to; absent in older reports: the strategy. */
-  row?: string;
+  /** The row (see report/rows.ts) the point belongs to. */
+  row: string;
   /** Seconds since the measured phase started (end of the 1 s window). */
   t: number;
   probeCount: number;
@@ -268,16 +300,16 @@ export interface BudgetResult extends Budget {
 }
 
 export interface Report {
-  schemaVersion: 1;
+  schemaVersion: typeof SCHEMA_VERSION;
   tool: { name: 'looplab'; version: string };
   runId: string;
   createdAt: string;
   /**
-   * Where the numbers come from. Absent or 'local': the compare runner's raw.json (exact client
+   * Where the numbers come from. 'local': the compare runner's raw.json (exact client
    * percentiles). 'prometheus': `looplab report --prometheus` (client percentiles are histogram
    * bucket estimates; the renderers say so).
    */
-  source?: 'local' | 'prometheus';
+  source: 'local' | 'prometheus';
   config: RunConfig;
   environment: Environment;
   baseline: Strategy;

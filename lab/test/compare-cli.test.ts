@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { VERSIONS } from '@looplab/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../src/model.js';
+import { readRawRun } from '../src/sources/local/raw-file.js';
+import { baselineHeld, busyBox, stallsOver } from './support/busy-box.js';
 import { type CliResult, descendants, isAlive, runCli } from './support/cli.js';
 
 const SIZE_MS = 200;
@@ -20,7 +22,8 @@ describe('looplab compare (real app, real load)', () => {
   let report: Report;
   let liveMetrics = '';
 
-  beforeAll(async () => {
+  /** One `looplab compare`, scraping its client metrics while it runs. */
+  async function compareOnce(): Promise<void> {
     const running = runCli([
       'compare',
       '--strategies',
@@ -70,7 +73,16 @@ describe('looplab compare (real app, real load)', () => {
     if (run.code === 0)
       report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8')) as Report;
     else console.error(run.stdout, run.stderr);
-  }, 300_000);
+  }
+
+  beforeAll(async () => {
+    // A busy box can hold even the baseline (async): such a run shows no direction; run again.
+    await compareOnce();
+    if (run.code === 0 && baselineHeld(report)) {
+      console.log(`first run: ${busyBox(report)}; running again`);
+      await compareOnce();
+    }
+  }, 600_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('exits 0, shows progress per strategy, and writes every report file', () => {
@@ -89,12 +101,12 @@ describe('looplab compare (real app, real load)', () => {
       /^looplab_client_requests_total\{testid="e2e",target="node",strategy="async",role="probe",status="200"\} \d+/m,
     );
     expect(liveMetrics).toMatch(
-      /^looplab_client_request_duration_seconds_bucket\{le="0.005",testid="e2e",target="node",strategy="async",role="probe"\} \d+/m,
+      /^looplab_client_request_duration_seconds_bucket\{le="[\d.]+",testid="e2e",target="node",strategy="async",role="probe"\} \d+/m,
     );
   });
 
   it('report.json records the config, the environment and every strategy', () => {
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
     expect(report.config).toMatchObject({
       durationS: 8,
       warmupS: 3,
@@ -122,7 +134,7 @@ describe('looplab compare (real app, real load)', () => {
     ).toBeGreaterThanOrEqual(8);
   });
 
-  it('blocking raises the probe p99 many times over async; pooled stays far below blocking', () => {
+  it('blocking stalls the loop once per job and raises the probe p99 many times over async; pooled does neither', () => {
     const [async, blocking, pooled] = report.strategies;
     console.log(
       'probe p99 ms:',
@@ -133,10 +145,19 @@ describe('looplab compare (real app, real load)', () => {
         )
         .join(' '),
     );
-    expect(blocking?.probe.p99).toBeGreaterThan(SIZE_MS * 0.5);
-    expect(blocking?.probe.p99).toBeGreaterThan((async?.probe.p99 ?? 0) * 5);
-    expect(pooled?.probe.p99).toBeLessThan((blocking?.probe.p99 ?? 0) / 3);
-    expect(report.verdict).toMatch(/pooled wins/);
+    const why = busyBox(report);
+    // Noise cannot fake this one: 2 jobs/s for 8 s are 16 delays over 100 ms under blocking.
+    const raw = readRawRun(folder);
+    const stalls = (strategy: 'async' | 'blocking' | 'pooled') => stallsOver(raw, strategy, 100);
+    expect(stalls('blocking'), why).toBeGreaterThanOrEqual(8);
+    expect(stalls('async'), why).toBeLessThan(stalls('blocking') / 3);
+    expect(stalls('pooled'), why).toBeLessThan(stalls('blocking') / 3);
+    // The p99s are judged on a run whose baseline nothing held (the run is done twice at most).
+    if (baselineHeld(report)) return console.log(`p99 direction not judged: ${why}`);
+    expect(blocking?.probe.p99, why).toBeGreaterThan(SIZE_MS * 0.5);
+    expect(blocking?.probe.p99, why).toBeGreaterThan((async?.probe.p99 ?? 0) * 5);
+    expect(pooled?.probe.p99, why).toBeLessThan((blocking?.probe.p99 ?? 0) / 3);
+    expect(report.verdict, why).toMatch(/pooled wins/);
   });
 
   it("the app's own /ping histogram misses the wait behind a blocked loop; the client sees it", () => {
@@ -147,10 +168,13 @@ describe('looplab compare (real app, real load)', () => {
 
   it('max event-loop lag under blocking is about the workload length, and small under async', () => {
     const [async, blocking] = report.strategies;
-    expect(blocking?.eventLoop.lagMaxMs).toBeGreaterThan(SIZE_MS * 0.8);
-    expect(blocking?.eventLoop.lagMaxMs).toBeLessThan(SIZE_MS * 2.5);
-    expect(async?.eventLoop.lagMaxMs).toBeLessThan(SIZE_MS * 0.5);
+    const why = busyBox(report);
+    expect(blocking?.eventLoop.lagMaxMs, why).toBeGreaterThan(SIZE_MS * 0.8);
     expect(blocking?.tasks.completed).toBeGreaterThanOrEqual(8 * 2 - 2);
+    // Another process that held the baseline's loop also shows in these maxima.
+    if (baselineHeld(report)) return console.log(`max lag bounds not judged: ${why}`);
+    expect(blocking?.eventLoop.lagMaxMs, why).toBeLessThan(SIZE_MS * 2.5);
+    expect(async?.eventLoop.lagMaxMs, why).toBeLessThan(SIZE_MS * 0.5);
   });
 
   it('`looplab report` rebuilds the same files from raw.json', async () => {
@@ -168,18 +192,19 @@ describe('looplab compare (real app, real load)', () => {
       strict,
       JSON.stringify({
         budgets: [
+          // Broken whatever else ran on the box: every blocking job stalls the loop ~200 ms.
           {
-            name: 'blocking within 1.1x',
+            name: 'blocking max lag under 1 ms',
             strategy: 'blocking',
-            metric: 'probe.p99',
-            maxRatio: 1.1,
+            metric: 'eventLoop.lagMaxMs',
+            maxMs: 1,
           },
         ],
       }),
     );
     const broken = await runCli(['report', folder, '--budgets', strict]);
     expect(broken.code).toBe(3);
-    expect(broken.stdout).toMatch(/budget FAIL: blocking within 1\.1x/);
+    expect(broken.stdout).toMatch(/budget FAIL: blocking max lag under 1 ms/);
 
     const lenient = join(out, 'lenient.json');
     writeFileSync(

@@ -189,9 +189,9 @@ describe('the target apps', () => {
 });
 
 describe('the load generator image', () => {
-  it('carries the data files the CLI reads at run time: contract, scenarios, budgets', () => {
+  it('carries the data files the CLI reads at run time: contract, scenarios, budgets, schemas', () => {
     const dockerfile = read('stack/loadgen/Dockerfile');
-    for (const file of ['load/scenarios.json', 'looplab.budgets.json']) {
+    for (const file of ['load/scenarios.json', 'looplab.budgets.json', 'lab/schema']) {
       expect(existsSync(join(ROOT, file)), file).toBe(true);
       expect(dockerfile).toContain(`COPY ${file} /app/${file}`);
     }

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freeLoopbackPort } from '@looplab/lab/src/process/free-port.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LogLine } from './support/app-process.js';
 
@@ -14,17 +14,6 @@ import type { LogLine } from './support/app-process.js';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 const SERVER_ENTRY = 'dist/main.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Parent pid of every process (Linux /proc); a process that exits while being read is skipped. */
 function parentPids(): Map<number, number> {
@@ -95,7 +84,7 @@ afterEach(() => {
 
 describe('npm start', () => {
   it('drains and exits the server when npm gets SIGTERM', async () => {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const npm = spawn('npm', ['start'], {
       cwd: REPO_ROOT,
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },

@@ -13,6 +13,8 @@ from looplab_fastapi.telemetry.sampler import (
     sampler_from_env,
 )
 
+pytestmark = pytest.mark.unit
+
 HIGH_TRACE_ID = (
     0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF  # above every ratio's bound: never sampled by ratio
 )

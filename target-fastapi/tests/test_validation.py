@@ -14,6 +14,8 @@ from looplab_fastapi.validation import (
 )
 from looplab_fastapi.workloads import WorkloadSpec
 
+pytestmark = pytest.mark.unit
+
 
 def problems(body: Any, contract: Contract) -> list[tuple[str, str]]:
     with pytest.raises(InvalidInputError) as caught:

@@ -15,6 +15,8 @@ from looplab_fastapi.workloads import (
     run_workload,
 )
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize("workload", ["cpu", "sleep", "hash"])
 def test_an_ms_budget_takes_about_that_long(workload: str) -> None:

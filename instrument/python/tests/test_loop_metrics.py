@@ -15,6 +15,8 @@ from looplab_instrument import Instrument, Settings
 from looplab_instrument._contract import CONTRACT
 from looplab_instrument.loop_delay import WindowMax
 
+pytestmark = pytest.mark.unit
+
 BLOCK_S = 0.3
 TOLERANCE_S = 0.05 * BLOCK_S + 0.002
 

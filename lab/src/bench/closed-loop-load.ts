@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertLoopbackUrl } from '../load/loopback.js';
-import { pinned } from '../run/pinning.js';
+import { pinned } from '../process/taskset.js';
 
 export interface ClosedLoopOptions {
   vegeta: string;

@@ -1,28 +1,53 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { BASELINE_STRATEGY, type Runtime } from '@looplab/contract';
+import {
+  BASELINE_STRATEGY,
+  isWorkloadKind,
+  RUNTIMES,
+  type Runtime,
+  STRATEGY_NAMES,
+  WORKLOAD_KINDS,
+} from '@looplab/contract';
+import { type Command, Option } from 'commander';
 import { Listr } from 'listr2';
 import { formatMs } from '../format.js';
 import { assertLoopbackUrl } from '../load/loopback.js';
 import type { VegetaBinary } from '../load/vegeta/index.js';
-import type {
-  Budget,
-  Cell,
-  Instrumentation,
-  RawRun,
-  RawStrategyRun,
-  RunConfig,
-  Strategy,
-  WorkloadKind,
+import {
+  type Budget,
+  type Cell,
+  INSTRUMENTATION_MODES,
+  type Instrumentation,
+  type RawRun,
+  type RawStrategyRun,
+  type RunConfig,
+  SCHEMA_VERSION,
+  type Strategy,
+  type WorkloadKind,
 } from '../model.js';
-import { saveRawRun, type WrittenReport, writeReportFolder } from '../render/report-folder.js';
-import { summarizeRun } from '../report/assemble.js';
+import { pinThisProcess } from '../process/taskset.js';
+import { cellFigures } from '../report/figures/cell.js';
 import { cellsOf, unavailableStrategies } from '../run/cells.js';
 import { ClientMetrics } from '../run/client-metrics.js';
 import { describeEnvironment, type LiveStatus, runStrategy } from '../run/compare.js';
-import { choosePinning, type Pinning, pinThisProcess, placementOf } from '../run/pinning.js';
+import { choosePinning, type Pinning, placementOf } from '../run/pinning.js';
 import { interruptible, prepareTools } from '../run/prepare.js';
 import { describeTrigger } from '../run/trigger-request.js';
+import { cellMeasurements } from '../sources/local/local-run.js';
+import { saveRawRun } from '../sources/local/raw-file.js';
+import { budgetsFrom, DEFAULT_BUDGETS, EXIT_BUDGET_BROKEN } from './budget-file.js';
+import {
+  addLoadOptions,
+  applyScenario,
+  listOf,
+  nonNegativeInt,
+  positiveInt,
+  SCENARIOS,
+  type ScenarioName,
+  strategyList,
+} from './options.js';
+import { printBudgetSummary } from './print.js';
+import { type WrittenRunFolder, writeRunFolder } from './run-folder.js';
 
 export interface CompareFlags {
   duration: number;
@@ -57,7 +82,7 @@ export interface CompareFlags {
 interface Context {
   vegeta?: VegetaBinary;
   runs: RawStrategyRun[];
-  written?: WrittenReport;
+  written?: WrittenRunFolder;
 }
 
 function defaultRunId(now = new Date()): string {
@@ -96,7 +121,7 @@ export function runCompareCommand(
   repoRoot: string,
   flags: CompareFlags,
   budgets: Budget[],
-): Promise<WrittenReport> {
+): Promise<WrittenRunFolder> {
   return interruptible((signal) => compare(repoRoot, flags, budgets, signal));
 }
 
@@ -105,7 +130,7 @@ async function compare(
   flags: CompareFlags,
   budgets: Budget[],
   signal: AbortSignal,
-): Promise<WrittenReport> {
+): Promise<WrittenRunFolder> {
   const runId = flags.runId ?? defaultRunId();
   const workloads = flags.workloads ?? [flags.workload];
   const matrix = {
@@ -199,7 +224,7 @@ async function compare(
             cell,
           );
           ctx.runs.push(run);
-          const result = summarizeRun(run);
+          const { result } = cellFigures(cellMeasurements(run, config.probeRate));
           task.title = `${cellTitle(cell, cells)}: ${result.probe.count} probes, /ping p99 ${formatMs(result.probe.p99)} ms, max event-loop lag ${formatMs(result.eventLoop.lagMaxMs)} ms, ${result.tasks.completed} tasks done`;
         },
         rendererOptions: { persistentOutput: false, outputBar: 1 },
@@ -208,23 +233,16 @@ async function compare(
         title: `Write the report to ${folder}`,
         task: (ctx, task) => {
           const raw: RawRun = {
-            schemaVersion: 1,
+            schemaVersion: SCHEMA_VERSION,
             config,
-            environment: {
-              ...describeEnvironment(ctx.vegeta as VegetaBinary, pinning),
-              pinning: {
-                app: placement.mainThread,
-                load: placement.load,
-                offLoop: placement.offLoop,
-              },
-            },
+            environment: describeEnvironment(ctx.vegeta as VegetaBinary, pinning),
             startedAt,
             finishedAt: new Date().toISOString(),
             runs: ctx.runs,
           };
           saveRawRun(folder, raw);
           const started = performance.now();
-          ctx.written = writeReportFolder(folder, raw, [...applicable, ...budgets]);
+          ctx.written = writeRunFolder(folder, raw, [...applicable, ...budgets]);
           task.title = `Report written to ${folder} in ${(performance.now() - started).toFixed(0)} ms`;
         },
       },
@@ -237,7 +255,7 @@ async function compare(
   );
   try {
     const ctx = await tasks.run({ runs: [] });
-    const written = ctx.written as WrittenReport;
+    const written = ctx.written as WrittenRunFolder;
     console.log(`\n${written.report.verdict}\n`);
     for (const file of Object.values(written.files)) console.log(`  ${file}`);
     return written;
@@ -249,4 +267,123 @@ async function compare(
     }
     await clientMetrics?.close();
   }
+}
+
+const isRuntime = (value: string): value is Runtime =>
+  (RUNTIMES as readonly string[]).includes(value);
+const isInstrumentation = (value: string): value is Instrumentation =>
+  (INSTRUMENTATION_MODES as readonly string[]).includes(value);
+
+/** `looplab compare`: its options (defaults from load/scenarios.json) and its action. */
+export function registerCompareCommand(program: Command, repoRoot: string): void {
+  addLoadOptions(
+    program
+      .command('compare')
+      .description(
+        'start the target app, drive every strategy with the same open-model load (vegeta), and write a report folder',
+      ),
+    'measured seconds per strategy',
+  )
+    .addOption(
+      new Option(
+        '--scenario <name>',
+        `a preset of load/scenarios.json: ${Object.entries(SCENARIOS.presets)
+          .map(([name, s]) => `${name} (${s.warmupS}+${s.durationS} s)`)
+          .join(', ')}; explicit flags win`,
+      )
+        .choices(Object.keys(SCENARIOS.presets))
+        .default(SCENARIOS.defaultPreset),
+    )
+    .addOption(
+      new Option('--trigger-rate <rps>', 'background jobs (or /async calls) per second')
+        .default(SCENARIOS.roles.trigger.ratePerS)
+        .argParser(positiveInt('trigger-rate', 1000)),
+    )
+    .addOption(
+      new Option(
+        '-s, --strategies <list>',
+        `comma-separated strategies to run, or all (${STRATEGY_NAMES.join(', ')}); default: the scenario's`,
+      )
+        .default('all')
+        .argParser(strategyList),
+    )
+    .addOption(
+      new Option(
+        '--target <list>',
+        `target apps, comma-separated (${RUNTIMES.join(', ')}): several put their rows in one report`,
+      )
+        .default(['node'], 'node')
+        .argParser(listOf('targets', RUNTIMES, isRuntime)),
+    )
+    .addOption(
+      new Option(
+        '--workloads <list>',
+        `several workloads, comma-separated (${WORKLOAD_KINDS.join(', ')}): a strategy x workload matrix (default: --workload)`,
+      ).argParser(listOf('workloads', WORKLOAD_KINDS, isWorkloadKind)),
+    )
+    .addOption(
+      new Option(
+        '--instrumentation <list>',
+        "the app's tracing, comma-separated (off, on): off,on shows what tracing costs the probe under each strategy",
+      )
+        .default(['on'], 'on')
+        .argParser(listOf('instrumentation modes', INSTRUMENTATION_MODES, isInstrumentation)),
+    )
+    .option(
+      '--budgets <file>',
+      "budget file (exit 3 when one is broken); given, it replaces the scenario's thresholds",
+      DEFAULT_BUDGETS,
+    )
+    .option('--no-budgets', 'check neither budgets nor the scenario thresholds')
+    .addOption(
+      new Option(
+        '--target-url <url>',
+        'drive an app that is already running (e.g. the compose stack) instead of starting one per strategy',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--metrics-port <port>',
+        'serve client-side metrics for Prometheus on this port while running (0: any free port)',
+      ).argParser(nonNegativeInt('metrics-port', 65535)),
+    )
+    .addOption(
+      new Option('--metrics-host <host>', 'address for --metrics-port').default('127.0.0.1'),
+    )
+    .addOption(
+      new Option(
+        '--metrics-linger <seconds>',
+        'keep serving client metrics this long after the run (a last scrape)',
+      )
+        .default(5)
+        .argParser(nonNegativeInt('metrics-linger', 600)),
+    )
+    .addOption(
+      new Option('--testid <id>', 'testid label on the client-side metrics (default: the run id)'),
+    )
+    .action(async function (
+      this: Command,
+      flags: CompareFlags & { budgets: string | false; scenario: ScenarioName },
+    ) {
+      const preset = applyScenario(
+        this,
+        flags as unknown as Record<string, unknown>,
+        flags.scenario,
+      );
+      if (flags.workloads && this.getOptionValueSource('workload') === 'cli')
+        this.error('error: give --workload or --workloads, not both', { exitCode: 2 });
+      const checked = flags.budgets !== false;
+      // The scenario's thresholds, plus looplab.budgets.json; an explicit --budgets file instead.
+      const withThresholds = checked && this.getOptionValueSource('budgets') !== 'cli';
+      const written = await runCompareCommand(
+        repoRoot,
+        {
+          ...flags,
+          strategiesGiven: this.getOptionValueSource('strategies') === 'cli',
+          thresholds: withThresholds ? preset.thresholds : [],
+        },
+        checked ? budgetsFrom(flags.budgets) : [],
+      );
+      process.exitCode = printBudgetSummary(written.report) ? 0 : EXIT_BUDGET_BROKEN;
+    });
 }

@@ -9,6 +9,7 @@ import {
   type WorkloadKind,
 } from '@looplab/contract';
 import type { Budget, Role } from '../model.js';
+import { schemaProblem } from '../schemas.js';
 import { REPO_ROOT } from '../tools/repo-root.js';
 import { parseThresholds } from './thresholds.js';
 
@@ -40,8 +41,6 @@ export class ScenarioFileError extends Error {
   }
 }
 
-const positive = (value: unknown): value is number => typeof value === 'number' && value > 0;
-
 /** Reads and checks the scenarios; every problem names the field. */
 export function loadScenarios(path = SCENARIOS_FILE): Scenarios {
   const fail = (problem: string): never => {
@@ -53,41 +52,30 @@ export function loadScenarios(path = SCENARIOS_FILE): Scenarios {
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error));
   }
-  const roles = data.roles as Scenarios['roles'] | undefined;
-  for (const role of ['probe', 'trigger'] as const)
-    if (!Number.isInteger(roles?.[role]?.ratePerS) || !positive(roles?.[role]?.ratePerS))
-      fail(`roles.${role}.ratePerS must be a positive integer`);
-  const job = data.job as Scenarios['job'] | undefined;
-  if (!isWorkloadKind(String(job?.workload)))
+  const problem = schemaProblem('scenarios', data);
+  if (problem) fail(`${problem} (lab/schema/scenarios.schema.json)`);
+  const checked = data as unknown as Omit<Scenarios, 'presets'> & {
+    presets: Record<string, Omit<Preset, 'thresholds'> & { thresholds: Partial<Budget>[] }>;
+  };
+  // What the schema cannot know: the contract's names.
+  if (!isWorkloadKind(checked.job.workload))
     fail(`job.workload must be one of ${WORKLOAD_KINDS.join(', ')}`);
-  if (!positive(job?.sizeMs)) fail('job.sizeMs must be a positive number');
-  if (!positive(data.timeoutS)) fail('timeoutS must be a positive number');
   const presets: Record<string, Preset> = {};
-  for (const [name, raw] of Object.entries((data.presets ?? {}) as Record<string, Preset>)) {
+  for (const [name, raw] of Object.entries(checked.presets)) {
     const at = `presets.${name}`;
-    if (!(typeof raw.warmupS === 'number' && raw.warmupS >= 0))
-      fail(`${at}.warmupS must be a number >= 0`);
-    if (!positive(raw.durationS)) fail(`${at}.durationS must be a positive number`);
-    const strategies = raw.strategies;
-    if (
-      strategies !== 'all' &&
-      !(Array.isArray(strategies) && strategies.length > 0 && strategies.every(isStrategyName))
-    )
+    if (raw.strategies !== 'all' && !raw.strategies.every(isStrategyName))
       fail(`${at}.strategies must be "all" or a list of ${STRATEGY_NAMES.join(', ')}`);
     presets[name] = {
-      does: String(raw.does ?? ''),
-      warmupS: raw.warmupS,
-      durationS: raw.durationS,
-      strategies,
-      thresholds: parseThresholds(raw.thresholds ?? [], `${at}.thresholds`, fail),
+      ...raw,
+      thresholds: parseThresholds(raw.thresholds, `${at}.thresholds`, fail),
     };
   }
   const defaultPreset = String(data.defaultPreset);
   if (!(defaultPreset in presets)) fail(`defaultPreset must name one of the presets`);
   return {
-    roles: roles as Scenarios['roles'],
-    job: job as Scenarios['job'],
-    timeoutS: data.timeoutS as number,
+    roles: checked.roles,
+    job: checked.job,
+    timeoutS: checked.timeoutS,
     presets,
     defaultPreset,
   };

@@ -4,20 +4,18 @@ import { BUDGET_METRICS, type Budget, type BudgetMetric } from '../model.js';
 const LIMITS = ['maxRatio', 'maxOverMs', 'maxMs'] as const;
 
 /**
- * Checks a list of thresholds (a preset's in load/scenarios.json, or a --budgets file) entry by
- * entry, so a typo fails loudly instead of silently passing. `fail(problem)` must throw.
+ * Checks what the schema (lab/schema/common.schema.json, threshold) cannot: names from the
+ * contract, exactly one limit, and relativeTo only with a relative limit. For a preset's
+ * thresholds in load/scenarios.json or a --budgets file that already match the schema, so a typo
+ * fails loudly instead of silently passing. `fail(problem)` must throw.
  */
 export function parseThresholds(
-  list: unknown,
+  list: readonly Partial<Budget>[],
   where: string,
   fail: (problem: string) => never,
 ): Budget[] {
-  if (!Array.isArray(list)) fail(`${where} must be an array`);
-  return (list as Array<Partial<Budget> | null>).map((entry, index) => {
+  return list.map((checked, index) => {
     const at = `${where}[${index}]`;
-    if (typeof entry?.name !== 'string' || entry.name === '')
-      fail(`${at}.name must be a non-empty string`);
-    const checked = entry as Partial<Budget>;
     if (!isStrategyName(String(checked.strategy)))
       fail(`${at}.strategy must be one of ${STRATEGY_NAMES.join(', ')}`);
     if (!BUDGET_METRICS.includes(checked.metric as BudgetMetric))

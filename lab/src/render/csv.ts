@@ -37,7 +37,7 @@ function row(p: SeriesPoint): string {
     csvNumber(p.utilization),
     csvNumber(p.queueDepth),
     csvNumber(p.inFlight),
-    csvText(p.row ?? p.strategy),
+    csvText(p.row),
   ].join(',');
 }
 

@@ -6,7 +6,7 @@ import { REPORT_CSS, REPORT_SCRIPT } from './html-assets.js';
 import { matrixTables, type TextTable } from './matrix-tables.js';
 import { configFacts, environmentFacts, environmentLine, type Fact } from './run-facts.js';
 import { sourceNote } from './source-note.js';
-import { summaryColumns, summaryRows } from './summary-table.js';
+import { RESOLUTION_NOTE, summaryColumns, summaryRows } from './summary-table.js';
 
 /**
  * report.html: one self-contained page (ECharts, CSS, data and script inlined) that opens
@@ -168,7 +168,7 @@ ${rows || empty}
 </tbody>
 </table>
 </div>
-<p class="footnote">Probe latency and throughput are client-side: measured by the load generator, so they include time a request sat queued behind a blocked event loop. The server-side p99 is the app's own request histogram, which starts only when the loop picks the request up: the gap between the two is the time spent waiting behind a blocked loop. Lag, utilization and task times are server-side too.</p>
+<p class="footnote">Probe latency and throughput are client-side: measured by the load generator, so they include time a request sat queued behind a blocked event loop. The server-side p99 is the app's own request histogram, which starts only when the loop picks the request up: the gap between the two is the time spent waiting behind a blocked loop. Lag, utilization and task times are server-side too. ${escapeHtml(RESOLUTION_NOTE.replace(/`/g, ''))}</p>
 </section>`;
 }
 

@@ -3,7 +3,7 @@ import type { BudgetResult, Report } from '../model.js';
 import { matrixTables, type TextTable } from './matrix-tables.js';
 import { configFacts, environmentFacts, type Fact } from './run-facts.js';
 import { sourceNote } from './source-note.js';
-import { summaryColumns, summaryRows } from './summary-table.js';
+import { RESOLUTION_NOTE, summaryColumns, summaryRows } from './summary-table.js';
 
 /** report.md: verdict, comparison table, budgets and run facts; GitHub-flavoured, pastes into a PR. */
 export function renderMarkdown(report: Report): string {
@@ -51,7 +51,7 @@ function results(report: Report): string {
     '_Probe latency and throughput are client-side (as the load generator saw them, including ' +
       "time queued behind a blocked event loop). The server-side p99 is the app's own request " +
       'histogram, which starts only when the loop picks the request up: the gap between the two is ' +
-      'the wait behind a blocked loop. Lag, utilization and task times are server-side too._',
+      `the wait behind a blocked loop. Lag, utilization and task times are server-side too. ${RESOLUTION_NOTE}_`,
   ].join('\n');
 }
 

@@ -1,29 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { sampleReport } from '../../test/fixtures/sample-report.js';
-import type { Cell, StrategyResult } from '../model.js';
+import type { Cell } from '../model.js';
 import { blankStrategyResult } from '../report/__fixtures__/strategy-result.js';
 import { assembleReport } from '../report/assemble.js';
+import type { CellResult } from '../report/figures/cell.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import { matrixTables } from './matrix-tables.js';
 
 /** A row with only a probe p99 and throughput, in a cell of the matrix. */
-function row(cell: Cell, p99: number, rps = 50): Omit<StrategyResult, 'ratios'> {
-  const { ratios: _ratios, ...blank } = blankStrategyResult(cell.strategy);
+function row(cell: Cell, p99: number, rps = 50): CellResult {
+  const { ratios: _ratios, row: _row, ...blank } = blankStrategyResult(cell.strategy);
   return { ...blank, ...cell, probe: { ...blank.probe, p99, throughputRps: rps } };
 }
 
 const base = sampleReport();
 
-function reportOf(rows: Array<Omit<StrategyResult, 'ratios'>>) {
+function reportOf(rows: CellResult[]) {
   return assembleReport(
     {
+      source: 'local',
       config: base.config,
       environment: base.environment,
-      results: rows,
-      series: rows.map(() => []),
       createdAt: base.createdAt,
     },
+    rows.map((result) => ({ result, series: [] })),
     [],
   );
 }

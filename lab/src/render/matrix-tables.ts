@@ -17,10 +17,10 @@ export interface TextTable {
 }
 
 const label = (result: StrategyResult, withTarget: boolean) =>
-  withTarget ? `${result.target ?? 'node'} ${result.strategy}` : result.strategy;
+  withTarget ? `${result.target} ${result.strategy}` : result.strategy;
 
 export function matrixTables(report: Report): TextTable[] {
-  const cells = report.strategies.map((result) => cellOf(result, report.config));
+  const cells = report.strategies.map((result) => cellOf(result));
   const dims = dimensionsOf(cells);
   const tables: TextTable[] = [];
   if (dims.workloads.length > 1)
@@ -32,7 +32,7 @@ export function matrixTables(report: Report): TextTable[] {
 
 /** Probe p99 per strategy (rows) and workload (columns), with tracing on where it ran both ways. */
 function workloadTable(report: Report, workloads: string[], withTarget: boolean): TextTable {
-  const cells = report.strategies.map((result) => cellOf(result, report.config));
+  const cells = report.strategies.map((result) => cellOf(result));
   const tracing = cells.some((cell) => cell.instrumentation === 'on') ? 'on' : 'off';
   const rows = new Map<string, Map<string, StrategyResult>>();
   report.strategies.forEach((result, index) => {
@@ -61,7 +61,7 @@ function workloadTable(report: Report, workloads: string[], withTarget: boolean)
 
 /** Per strategy, tracing on over tracing off: the probe's p99 and throughput. */
 function tracingTable(report: Report, withTarget: boolean, withWorkload: boolean): TextTable {
-  const cells = report.strategies.map((result) => cellOf(result, report.config));
+  const cells = report.strategies.map((result) => cellOf(result));
   const byKey = new Map(
     report.strategies.map((result, i) => [sameCellKey(cells[i] as Cell), result]),
   );

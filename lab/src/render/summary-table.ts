@@ -1,6 +1,5 @@
 import { formatCount, formatMs, formatPercent, formatRate, formatRatio } from '../format.js';
 import type { Report, Strategy, StrategyResult } from '../model.js';
-import { rowName } from '../report/rows.js';
 
 /**
  * The comparison table, one row per strategy, as already-formatted text cells.
@@ -33,6 +32,10 @@ interface ColumnDef extends SummaryColumn {
 }
 
 export const PROBE_GROUP = 'Probe /ping';
+
+/** Under the results table of every renderer: how exact its numbers are. */
+export const RESOLUTION_NOTE =
+  "Task, lag and server-side percentiles are interpolated within histogram buckets; report.json's `resolution` gives each row the bucket of every such estimate and a 95 % interval of its exact client percentiles, and the verdict calls two strategies whose ranges overlap a tie.";
 
 function columnDefs(baseline: Strategy): ColumnDef[] {
   return [
@@ -154,7 +157,7 @@ function columnDefs(baseline: Strategy): ColumnDef[] {
       label: 'runtime',
       unit: '',
       flatLabel: 'runtime',
-      value: (r) => r.target ?? 'node',
+      value: (r) => r.target,
     },
   ];
 }
@@ -167,7 +170,7 @@ export function summaryRows(report: Report): SummaryRow[] {
   const defs = columnDefs(report.baseline);
   return report.strategies.map((result) => ({
     strategy: result.strategy,
-    row: rowName(result),
+    row: result.row,
     isBaseline: result.strategy === report.baseline,
     cells: defs.map((def) => def.value(result)),
   }));

@@ -20,8 +20,10 @@ import type {
   RunConfig,
   Strategy,
 } from '../model.js';
-import { buildReport, summarizeRun, TOOL_VERSION } from './assemble.js';
+import { cellMeasurements, localMeasurements } from '../sources/local/local-run.js';
+import { buildReport as build, TOOL_VERSION } from './assemble.js';
 import { evaluateBudgets } from './budgets.js';
+import { cellFigures } from './figures/cell.js';
 import { writeVerdict } from './verdict.js';
 
 const INF = Number.POSITIVE_INFINITY;
@@ -45,6 +47,8 @@ function sample(
   return {
     t,
     lagWindowMaxMs,
+    lagWindowS: 0,
+    pingServerBuckets: [],
     lagBuckets: zip(LAG_BOUNDS, lag),
     eluActiveSeconds,
     tasksDone: 0,
@@ -79,6 +83,9 @@ function triggers(list: Array<[t: number, latencyMs: number, status: number]>): 
 
 const ASYNC: RawStrategyRun = {
   strategy: 'async',
+  target: 'node',
+  workload: 'cpu',
+  instrumentation: 'on',
   startedAt: '2026-01-10T12:00:05.000Z',
   elapsedMs: 3000,
   expected: { probe: 100, trigger: 3 },
@@ -100,6 +107,9 @@ const ASYNC: RawStrategyRun = {
 
 const BLOCKING: RawStrategyRun = {
   strategy: 'blocking',
+  target: 'node',
+  workload: 'cpu',
+  instrumentation: 'on',
   startedAt: '2026-01-10T12:00:15.000Z',
   elapsedMs: 3000,
   expected: { probe: 102, trigger: 3 },
@@ -143,6 +153,9 @@ const BLOCKING: RawStrategyRun = {
 
 const POOLED: RawStrategyRun = {
   strategy: 'pooled',
+  target: 'node',
+  workload: 'cpu',
+  instrumentation: 'on',
   startedAt: '2026-01-10T12:00:25.000Z',
   elapsedMs: 3000,
   expected: { probe: 100, trigger: 4 },
@@ -191,6 +204,9 @@ const POOLED: RawStrategyRun = {
 const CONFIG: RunConfig = {
   runId: '20260110-120000-fixture',
   strategies: ['async', 'blocking', 'pooled'],
+  targets: ['node'],
+  workloads: ['cpu'],
+  instrumentation: ['on'],
   durationS: 3,
   warmupS: 1,
   probeRate: 100 / 3,
@@ -205,7 +221,7 @@ const CONFIG: RunConfig = {
 
 function rawRun(runs: RawStrategyRun[] = [ASYNC, BLOCKING, POOLED]): RawRun {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     config: { ...CONFIG, strategies: runs.map((run) => run.strategy) },
     environment: {
       node: 'v24.21.0',
@@ -214,7 +230,7 @@ function rawRun(runs: RawStrategyRun[] = [ASYNC, BLOCKING, POOLED]): RawRun {
       cores: 4,
       totalMemoryGiB: 8,
       loadGenerator: { name: 'vegeta', version: 'v12.12.0' },
-      pinning: { app: '0-2', load: '3' },
+      pinning: { app: '0-2', load: '3', offLoop: '3' },
       hostname: 'fixture-host',
     },
     startedAt: '2026-01-10T12:00:00.000Z',
@@ -235,6 +251,16 @@ const BUDGETS: Budget[] = [
 ];
 
 const CREATED_AT = '2026-01-10T12:01:00.000Z';
+
+/** The report of a raw run through the local source (dated `createdAt`, or by the run). */
+function buildReport(raw: RawRun, budgets: Budget[], createdAt?: string) {
+  const measured = localMeasurements(raw);
+  return build(createdAt ? { ...measured, createdAt } : measured, budgets).report;
+}
+
+/** One run's figures before ratios, as the compare runner's progress line reads them. */
+const summarizeRun = (run: RawStrategyRun) =>
+  cellFigures(cellMeasurements(run, CONFIG.probeRate)).result;
 
 /** Rounds every number (deeply) to 9 decimals, so hand-written decimals compare with floats. */
 function rounded<T>(value: T): T {
@@ -392,6 +418,23 @@ describe('summarizeRun / buildReport: per-strategy results', () => {
       runP95Ms: 925,
       runP99Ms: 985,
     });
+  });
+
+  it('says how well it knows each estimate: the bucket of a histogram quantile, an interval of an exact one', () => {
+    const blocking = strategyOf('blocking', report).resolution;
+    // Run p50 550 ms and p95 955 ms were interpolated in the (100, 1000] ms bucket.
+    expect(blocking['tasks.runP50Ms']).toEqual({ low: 100, high: 1000, kind: 'bucket' });
+    expect(blocking['tasks.runP95Ms']).toEqual({ low: 100, high: 1000, kind: 'bucket' });
+    expect(blocking['tasks.waitP95Ms']).toEqual({ low: 100, high: 1000, kind: 'bucket' });
+    // async probes took 1..100 ms: p99 99.01 ms; of 100 samples, ranks 97..100 (order statistics,
+    // 99 ± 1.96·√0.99) hold the true p99 with 95 % confidence.
+    expect(strategyOf('async', report).resolution['probe.p99']).toEqual({
+      low: 97,
+      high: 100,
+      kind: 'ci95',
+    });
+    // No tasks: nothing to resolve.
+    expect(strategyOf('async', report).resolution['tasks.runP50Ms']).toBeUndefined();
   });
 
   it('has no task percentiles for a strategy without task histograms', () => {
@@ -582,7 +625,7 @@ describe('buildReport: the report around the results', () => {
   const report = buildReport(raw, BUDGETS, CREATED_AT);
 
   it('carries schema, tool, run id, config, environment and baseline', () => {
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
     expect(report.tool).toEqual({ name: 'looplab', version: TOOL_VERSION });
     expect(report.runId).toBe('20260110-120000-fixture');
     expect(report.createdAt).toBe(CREATED_AT);

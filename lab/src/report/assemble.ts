@@ -1,52 +1,52 @@
 import { BASELINE_STRATEGY } from '@looplab/contract';
-import {
-  type Budget,
-  type Cell,
-  type Environment,
-  type RawRun,
-  type Report,
-  type RunConfig,
-  type SeriesPoint,
-  type StrategyResult,
-} from '../model.js';
-import { seriesOf, summarizeRun } from '../sources/local/summarize-run.js';
+import { type Budget, type Report, SCHEMA_VERSION, type StrategyResult } from '../model.js';
+import type { RunMeasurements } from '../sources/measurements.js';
 import { ratio } from '../stats/percentiles.js';
 import { evaluateBudgets } from './budgets.js';
+import { type CellFigures, cellFigures } from './figures/cell.js';
 import { groupLabel, groupsOf } from './groups.js';
 import { cellOf, dimensionsOf, groupOf, rowLabel } from './rows.js';
 import { writeVerdict } from './verdict.js';
 
 export const TOOL_VERSION = '0.1.0';
 
-/** What a report is assembled from, wherever the numbers came from (raw.json or Prometheus). */
-export interface ReportParts {
-  config: RunConfig;
-  environment: Environment;
-  /** Per row, in run order, everything but the ratios (which need the baseline). */
-  results: Array<Omit<StrategyResult, 'ratios'>>;
-  /** Per row, the same order as results: its points, one per second. */
-  series: SeriesPoint[][];
-  createdAt: string;
-  source?: Report['source'];
+export interface BuiltReport {
+  report: Report;
+  /** What the figures cannot know exactly (see CellFigures.notes). */
+  notes: string[];
 }
 
 /**
- * Ratios to the baseline, verdict and budgets on top of per-row results: every Report is made
- * here. Rows are compared within their group (same target, workload and tracing).
+ * Every Report is made here, from either source's measurements: each row's figures (the one
+ * builder, report/figures), then ratios to the baseline, verdict and budgets. Rows are compared
+ * within their group (same target, workload and tracing). Pure: the same measurements give the
+ * same report.
  */
-export function assembleReport(parts: ReportParts, budgets: Budget[]): Report {
-  const cells = parts.results.map((result) => cellOf(result, parts.config));
+export function buildReport(measured: RunMeasurements, budgets: Budget[]): BuiltReport {
+  const figures = measured.cells.map(cellFigures);
+  return {
+    report: assembleReport(measured, figures, budgets),
+    notes: figures.flatMap((cell) => cell.notes),
+  };
+}
+
+/** The report around rows' figures: their names, ratios to their baseline, verdict, budgets. */
+export function assembleReport(
+  measured: Omit<RunMeasurements, 'cells'>,
+  figures: readonly Pick<CellFigures, 'result' | 'series'>[],
+  budgets: Budget[],
+): Report {
+  const cells = figures.map(({ result }) => cellOf(result));
   const dims = dimensionsOf(cells);
-  const strategies: StrategyResult[] = parts.results.map((result, index) => {
-    const cell = cells[index] as Cell;
-    const base = parts.results.find(
-      (other, j) =>
-        other.strategy === BASELINE_STRATEGY && groupOf(cells[j] as Cell) === groupOf(cell),
-    );
+  const strategies: StrategyResult[] = figures.map(({ result }) => {
+    const base = figures.find(
+      (other) =>
+        other.result.strategy === BASELINE_STRATEGY &&
+        groupOf(cellOf(other.result)) === groupOf(cellOf(result)),
+    )?.result;
     return {
       ...result,
-      ...cell,
-      row: rowLabel(cell, dims),
+      row: rowLabel(cellOf(result), dims),
       ratios: {
         probeP50: ratio(result.probe.p50, base?.probe.p50 ?? Number.NaN),
         probeP95: ratio(result.probe.p95, base?.probe.p95 ?? Number.NaN),
@@ -56,17 +56,17 @@ export function assembleReport(parts: ReportParts, budgets: Budget[]): Report {
       },
     };
   });
-  const series = parts.series.flatMap((points, index) =>
+  const series = figures.flatMap(({ series: points }, index) =>
     points.map((point) => ({ ...point, row: strategies[index]?.row ?? point.strategy })),
   );
   return {
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     tool: { name: 'looplab', version: TOOL_VERSION },
-    runId: parts.config.runId,
-    createdAt: parts.createdAt,
-    ...(parts.source ? { source: parts.source } : {}),
-    config: parts.config,
-    environment: parts.environment,
+    runId: measured.config.runId,
+    createdAt: measured.createdAt,
+    source: measured.source,
+    config: measured.config,
+    environment: measured.environment,
     baseline: BASELINE_STRATEGY,
     strategies,
     series,
@@ -78,24 +78,3 @@ export function assembleReport(parts: ReportParts, budgets: Budget[]): Report {
     ),
   };
 }
-
-/** Derives the whole report from a run's raw data; pure, so a saved raw.json rebuilds it exactly. */
-export function buildReport(
-  raw: RawRun,
-  budgets: Budget[],
-  // The run's own date, so a report rebuilt from raw.json is identical to the first one.
-  createdAt = raw.finishedAt,
-): Report {
-  return assembleReport(
-    {
-      config: raw.config,
-      environment: raw.environment,
-      results: raw.runs.map(summarizeRun),
-      series: raw.runs.map((run) => seriesOf(run, raw.config.probeRate)),
-      createdAt,
-    },
-    budgets,
-  );
-}
-
-export { summarizeRun };

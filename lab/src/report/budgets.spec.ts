@@ -74,13 +74,13 @@ describe('loadBudgets', () => {
   it('rejects a missing or empty name, naming the entry', () => {
     const { name: _, ...noName } = msBudget;
     expect(loadError({ budgets: [ratioBudget, noName] }).message).toContain(
-      'budgets[1].name must be a non-empty string',
+      'budgets[1].name is missing (lab/schema/budgets.schema.json)',
     );
     expect(loadError({ budgets: [{ ...msBudget, name: '' }] }).message).toContain(
-      'budgets[0].name must be a non-empty string',
+      'budgets[0].name must not be empty',
     );
     expect(loadError({ budgets: [{ ...msBudget, name: 42 }] }).message).toContain(
-      'budgets[0].name must be a non-empty string',
+      'budgets[0].name must be a string',
     );
   });
 
@@ -90,7 +90,7 @@ describe('loadBudgets', () => {
     );
     const { strategy: _, ...noStrategy } = ratioBudget;
     expect(loadError({ budgets: [ratioBudget, ratioBudget, noStrategy] }).message).toContain(
-      'budgets[2].strategy must be one of',
+      'budgets[2].strategy is missing',
     );
   });
 
@@ -113,7 +113,7 @@ describe('loadBudgets', () => {
   });
 
   it('rejects a limit that is not a positive number', () => {
-    for (const bad of [0, -1, '1.5', null]) {
+    for (const bad of [0, -1, null]) {
       expect(loadError({ budgets: [{ ...ratioBudget, maxRatio: bad }] }).message).toContain(
         'budgets[0] needs exactly one of maxRatio, maxOverMs or maxMs',
       );
@@ -121,20 +121,33 @@ describe('loadBudgets', () => {
         'budgets[0] needs exactly one of maxRatio, maxOverMs or maxMs',
       );
     }
+    // Not a number at all: the schema says so.
+    expect(loadError({ budgets: [{ ...ratioBudget, maxRatio: '1.5' }] }).message).toContain(
+      'budgets[0].maxRatio must be a number or null',
+    );
   });
 
   it('rejects a file without a budgets array', () => {
-    const rule = 'expected an object with a "budgets" array';
-    expect(loadError({ budgets: { a: ratioBudget } }).message).toContain(rule);
-    expect(loadError({ budget: [ratioBudget] }).message).toContain(rule);
-    expect(loadError([ratioBudget]).message).toContain(rule);
-    expect(loadError('"budgets"').message).toContain(rule);
-    expect(loadError('null').message).toContain(rule);
+    expect(loadError({ budgets: { a: ratioBudget } }).message).toContain(
+      'budgets must be an array',
+    );
+    expect(loadError({ budget: [ratioBudget] }).message).toContain('budgets is missing');
+    for (const notAnObject of [[ratioBudget], '"budgets"', 'null'])
+      expect(loadError(notAnObject).message).toContain('the file must be an object');
   });
 
   it('rejects an entry that is not an object', () => {
-    expect(loadError({ budgets: [null] }).message).toContain('budgets[0].name');
-    expect(loadError({ budgets: [msBudget, 'p99 < 5'] }).message).toContain('budgets[1].name');
+    expect(loadError({ budgets: [null] }).message).toContain('budgets[0] must be an object');
+    expect(loadError({ budgets: [msBudget, 'p99 < 5'] }).message).toContain(
+      'budgets[1] must be an object',
+    );
+  });
+
+  it('rejects a field it does not know, so a typo does not pass silently', () => {
+    const { maxMs: _, ...noLimit } = msBudget;
+    expect(loadError({ budgets: [{ ...noLimit, maxMS: 250 }] }).message).toContain(
+      'budgets[0].maxMS is not a field of budgets[0]',
+    );
   });
 
   it('rejects invalid JSON and a missing file with the path', () => {

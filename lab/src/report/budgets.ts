@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseThresholds } from '../load/thresholds.js';
 import type { Budget, BudgetResult, Strategy, StrategyResult } from '../model.js';
+import { schemaProblem } from '../schemas.js';
 import { ratio } from '../stats/percentiles.js';
 
 export class BudgetFileError extends Error {
@@ -18,10 +19,10 @@ export function loadBudgets(path: string): Budget[] {
   } catch (error) {
     throw new BudgetFileError(path, error instanceof Error ? error.message : String(error));
   }
-  const list = (parsed as { budgets?: unknown } | null)?.budgets;
-  if (!Array.isArray(list))
-    throw new BudgetFileError(path, 'expected an object with a "budgets" array');
-  return parseThresholds(list, 'budgets', (problem) => {
+  const problem = schemaProblem('budgets', parsed);
+  if (problem) throw new BudgetFileError(path, `${problem} (lab/schema/budgets.schema.json)`);
+  const { budgets } = parsed as { budgets: Partial<Budget>[] };
+  return parseThresholds(budgets, 'budgets', (problem) => {
     throw new BudgetFileError(path, problem);
   });
 }

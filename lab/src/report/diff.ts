@@ -1,7 +1,6 @@
 import { formatMs, formatPercent, formatRatio } from '../format.js';
 import type { Report, StrategyResult } from '../model.js';
 import { ratio } from '../stats/percentiles.js';
-import { rowName } from './rows.js';
 
 interface Row {
   label: string;
@@ -49,10 +48,12 @@ export function renderDiff(before: Report, after: Report): string {
   if (!sameLoad)
     lines.push('', '> The two runs used different load or workload settings: compare with care.');
   // Rows match by name: the strategy, with target, workload and tracing where a run varies them.
-  const rows = [...new Set([...before.strategies, ...after.strategies].map(rowName))];
+  const rows = [
+    ...new Set([...before.strategies, ...after.strategies].map((result) => result.row)),
+  ];
   for (const name of rows) {
-    const a = before.strategies.find((result) => rowName(result) === name);
-    const b = after.strategies.find((result) => rowName(result) === name);
+    const a = before.strategies.find((result) => result.row === name);
+    const b = after.strategies.find((result) => result.row === name);
     lines.push('', `## ${name}`, '');
     if (!a || !b) {
       lines.push(`Only in ${a ? 'the before' : 'the after'} run.`);

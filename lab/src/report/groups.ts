@@ -1,11 +1,11 @@
-import type { Cell, StrategyResult } from '../model.js';
-import { groupOf } from './rows.js';
+import type { StrategyResult } from '../model.js';
+import { cellOf, groupOf } from './rows.js';
 
 /** Rows in groups of the same target, workload and tracing, in run order. */
 export function groupsOf(results: StrategyResult[]): StrategyResult[][] {
   const groups = new Map<string, StrategyResult[]>();
   for (const result of results) {
-    const key = groupOf(cellOfResult(result));
+    const key = groupOf(cellOf(result));
     groups.set(key, [...(groups.get(key) ?? []), result]);
   }
   return [...groups.values()];
@@ -15,13 +15,4 @@ export function groupsOf(results: StrategyResult[]): StrategyResult[][] {
 export function groupLabel(group: StrategyResult[]): string {
   const first = group[0];
   return first ? [first.target, first.workload, `tracing ${first.instrumentation}`].join(', ') : '';
-}
-
-function cellOfResult(result: StrategyResult): Cell {
-  return {
-    target: result.target ?? 'node',
-    strategy: result.strategy,
-    workload: result.workload ?? 'cpu',
-    instrumentation: result.instrumentation ?? 'on',
-  };
 }

@@ -1,25 +1,12 @@
-import type {
-  Cell,
-  Instrumentation,
-  RunConfig,
-  Runtime,
-  StrategyResult,
-  WorkloadKind,
-} from '../model.js';
+import type { Cell, Instrumentation, Runtime, WorkloadKind } from '../model.js';
 
-/**
- * A report row is one cell of the run's matrix (target × tracing × workload × strategy). Older
- * reports have one target (node), one workload and the app's default tracing (on).
- */
-export function cellOf(
-  result: Pick<StrategyResult, 'strategy' | 'target' | 'workload' | 'instrumentation'>,
-  config: Pick<RunConfig, 'workload'>,
-): Cell {
+/** A report row is one cell of the run's matrix (target × tracing × workload × strategy). */
+export function cellOf(result: Cell): Cell {
   return {
-    target: result.target ?? 'node',
+    target: result.target,
     strategy: result.strategy,
-    workload: result.workload ?? config.workload,
-    instrumentation: result.instrumentation ?? 'on',
+    workload: result.workload,
+    instrumentation: result.instrumentation,
   };
 }
 
@@ -67,9 +54,4 @@ export function sameCellKey(
   instrumentation: Instrumentation = cell.instrumentation,
 ): string {
   return `${cell.target}|${cell.strategy}|${cell.workload}|${instrumentation}`;
-}
-
-/** A result's row name (older reports: the strategy). */
-export function rowName(result: Pick<StrategyResult, 'row' | 'strategy'>): string {
-  return result.row ?? result.strategy;
 }

@@ -180,4 +180,95 @@ describe('writeVerdict', () => {
     expect(paragraphs[0]).toMatch(/^\[node, cpu, tracing on\] With async as the baseline/);
     expect(paragraphs[1]).toMatch(/^\[node, sleep, tracing on\] .*blocking raised it to 640\.0 ms/);
   });
+
+  describe('a difference the run cannot resolve reads as a tie', () => {
+    /** A row whose p99 the run places in [low, high] (a 95 % interval of exact probes). */
+    const within = (r: StrategyResult, low: number, high: number): StrategyResult => ({
+      ...r,
+      resolution: { 'probe.p99': { low, high, kind: 'ci95' } },
+    });
+    // The fresh-clone run of the issue: process 2.9 ms against pooled 3.0 ms, far inside the noise.
+    const base = within(async, 2.7, 3.6);
+    const pool = within(result('pooled', { p99: 3.0, ratio: 3.0 / 3.1, lagMaxMs: 5 }), 2.8, 3.9);
+    const proc = within(result('process', { p99: 2.9, ratio: 2.9 / 3.1, lagMaxMs: 4 }), 2.6, 3.5);
+    const block = within(blocking, 600, 660);
+
+    it('names no single winner among strategies whose p99 intervals overlap', () => {
+      const text = writeVerdict([base, block, pool, proc], 'async');
+      expect(text).not.toContain('process wins');
+      expect(text).toContain(
+        "For background work, pooled and process tie (their /ping p99s differ by less than this run can resolve): other requests' p99 is 221× lower than with blocking.",
+      );
+    });
+
+    it('gives tied rows one rank and says what a shared rank means', () => {
+      const text = writeVerdict([base, block, pool, proc], 'async');
+      expect(text).toContain(
+        'Ranked by /ping p99: 1. process 2.9 ms; 1. pooled 3.0 ms; 1. async 3.1 ms; 4. blocking',
+      );
+      expect(text).toContain("A shared rank is a tie within this run's resolution.");
+    });
+
+    it('still names a winner the run can tell apart', () => {
+      const text = writeVerdict(
+        [within(async, 2.9, 3.3), block, within(pooled, 3.35, 3.6)],
+        'async',
+      );
+      expect(text).toContain(
+        "For background work, pooled wins: other requests' p99 is 188× lower than with blocking.",
+      );
+      expect(text).not.toContain('shared rank');
+    });
+
+    it('says "kept", not "raised", when 1.5× the baseline is inside the noise', () => {
+      const noisy = within(result('pooled', { p99: 4.8, ratio: 4.8 / 3.1, lagMaxMs: 5 }), 3.4, 9);
+      expect(writeVerdict([base, noisy], 'async')).toContain('pooled kept it at 4.8 ms (1.55×)');
+    });
+
+    it('says so when every background strategy ties', () => {
+      expect(writeVerdict([base, pool, proc], 'async')).toContain(
+        'For background work, pooled and process tie: their /ping p99s differ by less than this run can resolve.',
+      );
+    });
+  });
+
+  it('does not call a chunked job slower than in one piece when both medians sit in one histogram bucket', () => {
+    // The fresh-clone run of the issue: "1.00× slower (run p50 212.5 ms vs 212.5 ms)", both
+    // interpolated in the 200–225 ms bucket.
+    const bucket = { low: 200, high: 225, kind: 'bucket' as const };
+    const blank = blankStrategyResult('chunked');
+    const chunked: StrategyResult = {
+      ...result('chunked', { p99: 6, ratio: 6 / 3.1, lagMaxMs: 6.5 }),
+      tasks: { ...blank.tasks, runP50Ms: 212.5 },
+      costs: { sliceMaxMs: 7.5 },
+      resolution: { 'tasks.runP50Ms': bucket },
+    };
+    const whole: StrategyResult = {
+      ...blocking,
+      tasks: { ...blocking.tasks, runP50Ms: 212.5 },
+      resolution: { 'tasks.runP50Ms': bucket },
+    };
+    const text = writeVerdict([async, whole, chunked], 'async');
+    expect(text).not.toContain('1.00× slower');
+    expect(text).toContain(
+      "chunked 6.0 ms (lag bounded by the slice: max lag 6.5 ms (slices ≤ 7.5 ms), the job's run p50 in the same histogram bucket as in one piece (200–225 ms): this run cannot tell how much slower it was)",
+    );
+  });
+
+  it("names each strategy's cost as the contract says (strategies.json tradeOff), on either runtime", () => {
+    const fastapiBlocking = { ...blocking, target: 'fastapi' as const };
+    const threadpool = {
+      ...result('threadpool', { p99: 30, ratio: 30 / 3.1, lagMaxMs: 63 }),
+      target: 'fastapi' as const,
+      tasks: { ...blocking.tasks, waitP95Ms: 12, runP95Ms: 250 },
+    };
+    const text = writeVerdict(
+      [{ ...async, target: 'fastapi' }, fastapiBlocking, threadpool],
+      'async',
+    );
+    expect(text).toContain(
+      'blocking 640.0 ms (every request queued behind a job waits: max lag 655.2 ms)',
+    );
+    expect(text).toContain('threadpool 30.0 ms (task wait p95 12.0 ms, run p95 250.0 ms)');
+  });
 });

@@ -1,7 +1,51 @@
 import { formatMsUnit as ms, formatRatio as times } from '../format.js';
 import type { Strategy, StrategyResult } from '../model.js';
 import { groupLabel, groupsOf } from './groups.js';
+import { tie } from './resolution.js';
 import { tradeOff } from './trade-offs.js';
+
+/** From this factor over the baseline, a strategy "raised" /ping p99 (when the run can tell). */
+const RAISED = 1.5;
+
+/** "a", "a and b", "a, b and c". */
+function names(list: readonly StrategyResult[]): string {
+  const all = list.map((result) => result.strategy);
+  return all.length > 1 ? `${all.slice(0, -1).join(', ')} and ${all.at(-1)}` : (all[0] ?? '');
+}
+
+/**
+ * Ranks by /ping p99 where a row the run cannot tell from the one before it (their ranges
+ * overlap) shares its rank: 1, 2, 2, 4.
+ */
+function ranks(sorted: readonly StrategyResult[]): number[] {
+  const out: number[] = [];
+  sorted.forEach((result, index) => {
+    const previous = sorted[index - 1];
+    out.push(
+      previous && tie(result, previous, 'probe.p99') ? (out[index - 1] as number) : index + 1,
+    );
+  });
+  return out;
+}
+
+/**
+ * Which background strategy keeps other requests' p99 lowest: the best, or the best and every
+ * strategy the run cannot tell from it (a tie), against the worst.
+ */
+function winner(background: StrategyResult[]): string | undefined {
+  if (background.length < 2) return undefined;
+  const best = background.reduce((a, b) => (b.probe.p99 < a.probe.p99 ? b : a));
+  const worst = background.reduce((a, b) => (b.probe.p99 > a.probe.p99 ? b : a));
+  const tied = background.filter(
+    (result) => result.probe.p99 === best.probe.p99 || tie(result, best, 'probe.p99'),
+  );
+  if (tied.includes(worst))
+    return `For background work, ${names(tied)} tie: their /ping p99s differ by less than this run can resolve.`;
+  const factor = times(worst.probe.p99 / best.probe.p99);
+  if (tied.length > 1)
+    return `For background work, ${names(tied)} tie (their /ping p99s differ by less than this run can resolve): other requests' p99 is ${factor} lower than with ${worst.strategy}.`;
+  return `For background work, ${best.strategy} wins: other requests' p99 is ${factor} lower than with ${worst.strategy}.`;
+}
 
 /**
  * One paragraph a reviewer can paste: what each strategy did to /ping's p99 against the
@@ -22,7 +66,7 @@ function groupVerdict(results: StrategyResult[], baseline: Strategy): string {
   const sentences: string[] = [];
   if (base) {
     const effects = others.map((result) => {
-      const raised = result.ratios.probeP99 >= 1.5;
+      const raised = result.ratios.probeP99 >= RAISED && !tie(result, base, 'probe.p99');
       return `${result.strategy} ${raised ? 'raised it to' : 'kept it at'} ${ms(result.probe.p99)} (${times(result.ratios.probeP99)})`;
     });
     sentences.push(
@@ -40,23 +84,22 @@ function groupVerdict(results: StrategyResult[], baseline: Strategy): string {
   const background = results.filter(
     (result) => result.strategy !== baseline && Number.isFinite(result.probe.p99),
   );
-  if (background.length > 1) {
-    const best = background.reduce((a, b) => (b.probe.p99 < a.probe.p99 ? b : a));
-    const worst = background.reduce((a, b) => (b.probe.p99 > a.probe.p99 ? b : a));
-    const factor = worst.probe.p99 / best.probe.p99;
-    sentences.push(
-      `For background work, ${best.strategy} wins: other requests' p99 is ${times(factor)} lower than with ${worst.strategy}.`,
-    );
-  }
+  const verdict = winner(background);
+  if (verdict) sentences.push(verdict);
   const ranked = results
     .filter((result) => Number.isFinite(result.probe.p99))
     .sort((a, b) => a.probe.p99 - b.probe.p99);
   if (ranked.length > 1) {
+    const rank = ranks(ranked);
     const entries = ranked.map((result, index) => {
       const cost = tradeOff(result, results);
-      return `${index + 1}. ${result.strategy} ${ms(result.probe.p99)}${cost ? ` (${cost})` : ''}`;
+      return `${rank[index]}. ${result.strategy} ${ms(result.probe.p99)}${cost ? ` (${cost})` : ''}`;
     });
-    sentences.push(`Ranked by /ping p99: ${entries.join('; ')}.`);
+    const tied =
+      new Set(rank).size < rank.length
+        ? " A shared rank is a tie within this run's resolution."
+        : '';
+    sentences.push(`Ranked by /ping p99: ${entries.join('; ')}.${tied}`);
   }
   const unhealthy = results.filter(
     (result) => result.probe.errors > 0 || result.droppedIterations > 0,

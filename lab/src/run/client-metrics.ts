@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { METRICS, type MetricDefinition, type Runtime } from '@looplab/contract';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RequestRecord, Role, Strategy } from '../model.js';
-import { REJECTED_STATUS } from '../report/rules/trigger-acceptance.js';
+import { REJECTED_STATUS } from './trigger-outcome.js';
 
 type Labels = { testid: string; target: Runtime; strategy: Strategy; role: Role };
 

@@ -13,9 +13,9 @@ import type {
   Role,
   RunConfig,
 } from '../model.js';
-import { MetricsSampler } from '../sources/local/metrics-sampler.js';
 import { percentile, sortNumbers } from '../stats/percentiles.js';
 import type { ClientKey, ClientMetrics } from './client-metrics.js';
+import { MetricsSampler } from './metrics-sampler.js';
 import { type Pinning, placementOf } from './pinning.js';
 import { type QueueServices, startQueueServices } from './services/index.js';
 import { type AppUnderTest, ExternalApp, TargetAppProcess } from './target-app-process.js';

@@ -2,12 +2,14 @@ import { availableParallelism, cpus, hostname, totalmem } from 'node:os';
 
 import type { VegetaBinary } from '../load/vegeta/index.js';
 import type { Environment } from '../model.js';
-import type { Pinning } from './pinning.js';
+import { type Pinning, placementOf } from './pinning.js';
 
 /** Read at start-up: once the runner pins itself to the load core, availableParallelism() says 1. */
 const CORES = availableParallelism();
 
+/** Where the run ran: the machine, the load generator, and which cores each part was pinned to. */
 export function describeEnvironment(vegeta: VegetaBinary, pinning: Pinning): Environment {
+  const placement = placementOf(pinning);
   return {
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
@@ -15,7 +17,7 @@ export function describeEnvironment(vegeta: VegetaBinary, pinning: Pinning): Env
     cores: CORES,
     totalMemoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     loadGenerator: { name: 'vegeta', version: vegeta.version },
-    pinning,
+    pinning: { app: placement.mainThread, load: placement.load, offLoop: placement.offLoop },
     hostname: hostname(),
   };
 }

@@ -1,10 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { strategy as strategyEntry } from '@looplab/contract';
 import { formatMs } from '../format.js';
-import type { RunConfig, Strategy } from '../model.js';
-import { toJson } from '../render/report-folder.js';
-import { summarizeRun } from '../report/assemble.js';
+import type { RawStrategyRun, RunConfig, Strategy, StrategyResult } from '../model.js';
 import {
   defaultCell,
   measure,
@@ -37,6 +33,12 @@ export interface RampStep {
   taskWaitP95Ms: number;
   withinBudget: boolean;
 }
+
+/** What a step reads of its measured phase: the report builder's figures (the command supplies them). */
+export type StepFigures = Pick<
+  StrategyResult,
+  'probe' | 'trigger' | 'droppedIterations' | 'eventLoop' | 'tasks'
+>;
 
 /** Below this share of accepted jobs finished within the step, the backlog is growing. */
 const KEEPING_UP = 0.9;
@@ -78,6 +80,7 @@ function verdictOf(step: RampStep, budgetMs: number, strategy: Strategy): string
 export async function runRamp(
   ctx: StrategyRunContext,
   options: RampOptions,
+  figuresOf: (run: RawStrategyRun, config: RunConfig) => StepFigures,
   onStep: (step: RampStep) => void,
 ): Promise<RampResult> {
   const steps: RampStep[] = [];
@@ -89,7 +92,7 @@ export async function runRamp(
       const stepCtx: StrategyRunContext = { ...ctx, config: { ...ctx.config, triggerRate: rate } };
       const status = statusReporter(stepCtx, cell);
       if (steps.length === 0) await warmUp(stepCtx, app, cell, status);
-      const result = summarizeRun(await measure(stepCtx, app, cell, status));
+      const result = figuresOf(await measure(stepCtx, app, cell, status), stepCtx.config);
       const step: RampStep = {
         triggerRate: rate,
         probeP99Ms: result.probe.p99,
@@ -126,37 +129,4 @@ export async function runRamp(
     capacityPerS: passing.at(-1)?.triggerRate ?? null,
     stoppedBecause,
   };
-}
-
-export function renderRampMarkdown(result: RampResult): string {
-  const { config } = result;
-  const capacity =
-    result.capacityPerS === null
-      ? `**No capacity**: the first step already broke the budget.`
-      : `**Capacity: ${result.capacityPerS} jobs/s** of ${config.workload} ${config.workloadMs} ms with /ping p99 ≤ ${result.p99BudgetMs} ms.`;
-  const rows = result.steps.map(
-    (step) =>
-      `| ${step.triggerRate} | ${formatMs(step.probeP99Ms)} | ${formatMs(step.lagMaxMs)} | ${step.triggerAccepted} / ${step.tasksCompleted} | ${formatMs(step.taskWaitP95Ms)} | ${step.triggerRejected} | ${step.probeErrors + step.triggerErrors} | ${step.dropped} | ${step.withinBudget ? '✅' : '❌'} |`,
-  );
-  return [
-    `# looplab ramp: ${result.strategy}`,
-    '',
-    `${capacity} Stopped ${result.stoppedBecause}.`,
-    '',
-    '| jobs/s | /ping p99 (ms) | lag max (ms) | jobs accepted / finished | task wait p95 (ms) | rejected | errors | dropped | within budget |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |',
-    ...rows,
-    '',
-    `_${config.durationS} s per step at ${config.probeRate} probe/s, pool size ${config.poolSize}; /ping latency is client-side._`,
-    '',
-  ].join('\n');
-}
-
-export function writeRampFolder(folder: string, result: RampResult): string[] {
-  mkdirSync(folder, { recursive: true });
-  const json = join(folder, 'ramp.json');
-  const markdown = join(folder, 'ramp.md');
-  writeFileSync(json, toJson(result));
-  writeFileSync(markdown, renderRampMarkdown(result));
-  return [json, markdown];
 }

@@ -1,8 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Runtime } from '@looplab/contract';
-import { moveMainThread, pinned } from './pinning.js';
+import {
+  answers,
+  Child,
+  Launched,
+  listeningPort,
+  ProcessFailedError,
+} from '../process/child-process.js';
+import { moveMainThread } from '../process/taskset.js';
 
 export interface TargetAppOptions {
   repoRoot: string;
@@ -44,18 +49,6 @@ const LAUNCH: Record<Runtime, Launch> = {
   },
 };
 
-export class ProcessFailedError extends Error {
-  constructor(
-    message: string,
-    readonly lastLines: string[],
-  ) {
-    super(`${message}\n--- last lines of its output ---\n${lastLines.join('\n')}`);
-    this.name = 'ProcessFailedError';
-  }
-}
-
-const KEEP_LINES = 30;
-
 /** The app a run drives: one this runner started, or one already running (compose). */
 export interface AppUnderTest {
   readonly url: string;
@@ -64,22 +57,14 @@ export interface AppUnderTest {
   stop(): Promise<void>;
 }
 
-async function waitUntilReady(
-  url: string,
-  timeoutMs: number,
-  lastLines: () => string[],
-): Promise<void> {
+const READY = '/readyz';
+
+/** Polls GET /readyz of an app until it answers 200. */
+async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const response = await fetch(`${url}/readyz`);
-      if (response.status === 200) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) {
-      throw new ProcessFailedError(`the target app at ${url} never became ready`, lastLines());
-    }
+  while (!(await answers(`${url}${READY}`).catch(() => false))) {
+    if (Date.now() > deadline)
+      throw new ProcessFailedError(`the target app at ${url} never became ready`, []);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -91,7 +76,7 @@ export class ExternalApp implements AppUnderTest {
 
   static async connect(url: string, timeoutMs = 30_000): Promise<ExternalApp> {
     const app = new ExternalApp(url.replace(/\/+$/, ''));
-    await waitUntilReady(app.url, timeoutMs, () => []);
+    await waitUntilReady(app.url, timeoutMs);
     return app;
   }
 
@@ -103,30 +88,25 @@ export class ExternalApp implements AppUnderTest {
 }
 
 /** The built target app as a child process on an ephemeral loopback port. */
-export class TargetAppProcess implements AppUnderTest {
+export class TargetAppProcess extends Launched implements AppUnderTest {
   readonly url: string;
   private constructor(
-    private readonly child: ChildProcess,
+    child: Child,
     readonly port: number,
-    private readonly tail: string[],
   ) {
+    super(child);
     this.url = `http://127.0.0.1:${port}`;
-  }
-
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
-  lastLines(): string[] {
-    return [...this.tail];
   }
 
   static async start(options: TargetAppOptions): Promise<TargetAppProcess> {
     const launch = LAUNCH[options.runtime ?? 'node'];
-    const appDir = join(options.repoRoot, launch.dir);
-    const [command, args] = pinned(options.cpus, ...launch.command(options.repoRoot));
-    const child = spawn(command, args, {
-      cwd: appDir,
+    const [command, args] = launch.command(options.repoRoot);
+    const child = new Child({
+      name: 'the target app',
+      command,
+      args,
+      cpus: options.cpus,
+      cwd: join(options.repoRoot, launch.dir),
       env: {
         PATH: process.env.PATH,
         PORT: '0',
@@ -134,50 +114,20 @@ export class TargetAppProcess implements AppUnderTest {
         LOG_LEVEL: 'info',
         ...options.env,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const tail: string[] = [];
-    const remember = (line: string) => {
-      tail.push(line);
-      if (tail.length > KEEP_LINES) tail.shift();
-    };
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new ProcessFailedError('the target app did not start listening in time', tail));
-      }, options.startTimeoutMs ?? 30_000);
-      let partial = '';
-      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-        const lines = (partial + chunk).split('\n');
-        partial = lines.pop() ?? '';
-        for (const line of lines) {
-          remember(line);
-          if (!line.includes(launch.listening)) continue;
-          try {
-            const parsed = JSON.parse(line) as { port?: number };
-            clearTimeout(timer);
-            resolve(Number(parsed.port));
-          } catch {
-            // not JSON: keep waiting
-          }
-        }
-      });
-      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-        for (const line of chunk.split('\n')) if (line.trim()) remember(line);
-      });
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(
-          new ProcessFailedError(
-            `the target app exited during start-up (code ${code}, signal ${signal})`,
-            tail,
-          ),
-        );
-      });
-    });
-    const app = new TargetAppProcess(child, port, tail);
+    const port = await child.waitForLine(
+      listeningPort(launch.listening),
+      'start listening',
+      options.startTimeoutMs ?? 30_000,
+    );
+    const app = new TargetAppProcess(child, port);
     try {
-      await app.waitReady();
+      await child.waitUntil(
+        () => answers(`${app.url}${READY}`),
+        'become ready (GET /readyz)',
+        15_000,
+        100,
+      );
       if (options.mainThreadCpus != null && child.pid !== undefined)
         await moveMainThread(child.pid, options.mainThreadCpus);
     } catch (error) {
@@ -187,22 +137,8 @@ export class TargetAppProcess implements AppUnderTest {
     return app;
   }
 
-  private waitReady(timeoutMs = 15_000): Promise<void> {
-    return waitUntilReady(this.url, timeoutMs, () => this.tail);
-  }
-
-  /** Whether the process has died on its own (a crash mid-run). */
-  get exited(): boolean {
-    return this.child.exitCode !== null || this.child.signalCode !== null;
-  }
-
   /** SIGTERM (the app drains its tasks), SIGKILL if it is still there after the grace period. */
   async stop(graceMs = 10_000): Promise<void> {
-    if (this.exited) return;
-    const exited = once(this.child, 'exit');
-    this.child.kill('SIGTERM');
-    const killer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
-    await exited;
-    clearTimeout(killer);
+    await this.child.stop(graceMs);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Bucket, bucketIncrease, quantileFromBuckets } from './histogram.js';
+import { type Bucket, bucketIncrease, quantileFromBuckets, quantileInBucket } from './histogram.js';
 
 const INF = Number.POSITIVE_INFINITY;
 const zero: Bucket[] = [
@@ -110,5 +110,21 @@ describe('bucketIncrease', () => {
       [INF, 6],
     ]);
     expect(bucketIncrease([], after)).toEqual(after);
+  });
+});
+
+describe('quantileInBucket', () => {
+  it('gives the estimate and the bucket it was interpolated in', () => {
+    expect(quantileInBucket(after, 0.5)).toEqual({ value: 0.01, low: 0, high: 0.01 });
+    const p65 = quantileInBucket(after, 0.65);
+    expect(p65.value).toBeCloseTo(0.015, 12);
+    expect(p65).toMatchObject({ low: 0.01, high: 0.02 });
+  });
+
+  it('says a rank in the +Inf bucket lies above the last bound, and nothing without observations', () => {
+    const above = quantileInBucket([...after.slice(0, 3), [INF, 1000]], 0.99);
+    expect(above).toEqual({ value: 0.05, low: 0.05, high: INF });
+    const none = quantileInBucket(zero, 0.5);
+    expect([none.value, none.low, none.high].every(Number.isNaN)).toBe(true);
   });
 });

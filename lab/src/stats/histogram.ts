@@ -24,6 +24,13 @@ export function bucketIncrease(
   return sorted.map(([le, count]) => [le, reset ? count : count - (prev.get(le) ?? 0)]);
 }
 
+/** A quantile and the bucket it was interpolated in: [low, high], in the buckets' unit. */
+export interface BucketQuantile {
+  value: number;
+  low: number;
+  high: number;
+}
+
 /**
  * The q-quantile (0 ≤ q ≤ 1), in the buckets' unit (seconds), of the observations made between
  * the two scrapes. Follows Prometheus' bucketQuantile (promql/quantile.go):
@@ -38,14 +45,28 @@ export function quantileFromBuckets(
   bucketsAfter: ReadonlyArray<readonly [number, number]>,
   q: number,
 ): number {
-  if (Number.isNaN(q)) return Number.NaN;
-  if (q < 0) return Number.NEGATIVE_INFINITY;
-  if (q > 1) return Number.POSITIVE_INFINITY;
+  return quantileInBucket(bucketIncrease(bucketsBefore, bucketsAfter), q).value;
+}
 
-  const buckets = coalesce(bucketIncrease(bucketsBefore, bucketsAfter));
+/**
+ * The q-quantile of a bucket increase (quantileFromBuckets' rules) with the bounds of the bucket
+ * it fell in: a histogram cannot place it more precisely. Low and high are NaN when the value is
+ * not from one bucket (no observations; a rank in the +Inf bucket has low = the last finite
+ * bound and high = +Inf).
+ */
+export function quantileInBucket(
+  increase: ReadonlyArray<readonly [number, number]>,
+  q: number,
+): BucketQuantile {
+  const none = { value: Number.NaN, low: Number.NaN, high: Number.NaN };
+  if (Number.isNaN(q)) return none;
+  if (q < 0) return { ...none, value: Number.NEGATIVE_INFINITY };
+  if (q > 1) return { ...none, value: Number.POSITIVE_INFINITY };
+
+  const buckets = coalesce([...increase].sort((x, y) => x[0] - y[0]) as Bucket[]);
   const last = buckets.at(-1);
-  if (last === undefined || last[0] !== Number.POSITIVE_INFINITY) return Number.NaN;
-  if (buckets.length < 2) return Number.NaN;
+  if (last === undefined || last[0] !== Number.POSITIVE_INFINITY) return none;
+  if (buckets.length < 2) return none;
   // Cumulative counts must not decrease (they can, slightly, after floating-point rate maths).
   let running = 0;
   for (const b of buckets) {
@@ -53,13 +74,16 @@ export function quantileFromBuckets(
     b[1] = running;
   }
   const observations = last[1];
-  if (!(observations > 0)) return Number.NaN;
+  if (!(observations > 0)) return none;
 
   let rank = q * observations;
   const b = buckets.findIndex(([, count]) => count >= rank);
-  if (b === buckets.length - 1) return (buckets[buckets.length - 2] as Bucket)[0];
+  if (b === buckets.length - 1) {
+    const bound = (buckets[buckets.length - 2] as Bucket)[0];
+    return { value: bound, low: bound, high: Number.POSITIVE_INFINITY };
+  }
   const [upper, cumulative] = buckets[b] as Bucket;
-  if (b === 0 && upper <= 0) return upper;
+  if (b === 0 && upper <= 0) return { value: upper, low: upper, high: upper };
 
   let lower = 0;
   let count = cumulative;
@@ -69,7 +93,7 @@ export function quantileFromBuckets(
     count -= prevCount;
     rank -= prevCount;
   }
-  return lower + (upper - lower) * (rank / count);
+  return { value: lower + (upper - lower) * (rank / count), low: lower, high: upper };
 }
 
 /** Merges buckets with the same upper bound (summing counts), input sorted by bound. */

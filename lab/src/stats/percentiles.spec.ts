@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentile, ratio, sortNumbers, summarize } from './percentiles.js';
+import { percentile, percentileInterval, ratio, sortNumbers, summarize } from './percentiles.js';
 
 const oneToHundred = Array.from({ length: 100 }, (_, i) => i + 1);
 
@@ -62,5 +62,24 @@ describe('ratio', () => {
     expect(ratio(Number.NaN, 1)).toBeNaN();
     expect(ratio(1, Number.NaN)).toBeNaN();
     expect(ratio(1, Number.POSITIVE_INFINITY)).toBeNaN();
+  });
+});
+
+describe('percentileInterval (95 %, order statistics)', () => {
+  const oneTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+  it('brackets the percentile with the values of ranks nq ± 1.96·√(nq(1 − q))', () => {
+    // n = 600, q = 0.99: 594 ± 4.78 → ranks 589 and 599.
+    expect(percentileInterval(oneTo(600), 0.99)).toEqual({ low: 589, high: 599 });
+    // n = 1000, q = 0.5: 500 ± 31.0 → ranks 469 and 531.
+    expect(percentileInterval(oneTo(1000), 0.5)).toEqual({ low: 469, high: 531 });
+  });
+
+  it('is clamped to the sample, and unknown without one', () => {
+    expect(percentileInterval(oneTo(100), 0.99)).toEqual({ low: 97, high: 100 });
+    expect(percentileInterval([7], 0.99)).toEqual({ low: 7, high: 7 });
+    const none = percentileInterval([], 0.5);
+    expect(none.low).toBeNaN();
+    expect(none.high).toBeNaN();
   });
 });

@@ -54,3 +54,27 @@ export function ratio(a: number, b: number): number {
   if (!Number.isFinite(a) || !Number.isFinite(b) || b <= 0) return Number.NaN;
   return a / b;
 }
+
+/** z of a two-sided 95 % interval. */
+const Z95 = 1.959964;
+
+/**
+ * A 95 % confidence interval of the q-quantile of the population `sortedValues` were drawn from,
+ * by order statistics (no assumption on the distribution's shape): the number of samples below
+ * the true quantile is Binomial(n, q), so the interval runs from the value of rank
+ * ⌊nq − z·√(nq(1 − q))⌋ to that of rank ⌈nq + z·√(nq(1 − q))⌉ (1-based, clamped to the sample).
+ * NaN bounds when there are no samples.
+ */
+export function percentileInterval(
+  sortedValues: readonly number[],
+  q: number,
+): { low: number; high: number } {
+  const n = sortedValues.length;
+  if (n === 0) return { low: Number.NaN, high: Number.NaN };
+  const spread = Z95 * Math.sqrt(n * q * (1 - q));
+  const rank = (r: number) => Math.min(n, Math.max(1, r));
+  return {
+    low: sortedValues[rank(Math.floor(n * q - spread)) - 1] as number,
+    high: sortedValues[rank(Math.ceil(n * q + spread)) - 1] as number,
+  };
+}

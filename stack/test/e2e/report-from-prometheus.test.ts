@@ -2,6 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report, StrategyResult } from '../../../lab/src/model.js';
+import { readRawRun } from '../../../lab/src/sources/local/raw-file.js';
+import { baselineHeld, busyBox, stallsOver } from '../../../lab/test/support/busy-box.js';
 import { type CliResult, runCli } from '../../../lab/test/support/cli.js';
 import { type RealRun, startRealRun } from './support/real-run.js';
 
@@ -20,6 +22,10 @@ function byStrategy(report: Report, strategy: string): StrategyResult {
 /** a / b as a factor ≥ 1, whichever is larger. */
 const factor = (a: number, b: number): number => Math.max(a / b, b / a);
 
+/** The two reports of one run agree on a figure: within 10 % of the local one, or 2 ms. */
+const agrees = (prom: number, local: number): boolean =>
+  Math.abs(prom - local) <= Math.max(2, 0.1 * Math.abs(local));
+
 /**
  * The compose path feeds the report: a real run (app, vegeta, Prometheus scraping both), then
  * `looplab report --prometheus <url> --testid <id>` builds the report from Prometheus alone.
@@ -33,17 +39,22 @@ describe('looplab report --prometheus builds the same report from Prometheus dat
   let fromProm: Report;
 
   beforeAll(async () => {
-    // The three strategies this test knows the direction of; the panels test runs them all.
-    real = await startRealRun({ testid: TESTID, strategies: ['async', 'blocking', 'pooled'] });
-    if (real.run.code !== 0) return;
-    out = join(real.work, 'from-prometheus');
-    built = await runCli(
-      ['report', '--prometheus', real.promUrl, '--testid', TESTID, '--out', out, '--no-budgets'],
-      60_000,
-    );
-    local = readReport(real.localReportFolder);
-    if (built.code === 0) fromProm = readReport(out);
-  }, 300_000);
+    for (let attempt = 1; ; attempt += 1) {
+      // The three strategies this test knows the direction of; the panels test runs them all.
+      real = await startRealRun({ testid: TESTID, strategies: ['async', 'blocking', 'pooled'] });
+      if (real.run.code !== 0) return;
+      out = join(real.work, 'from-prometheus');
+      built = await runCli(
+        ['report', '--prometheus', real.promUrl, '--testid', TESTID, '--out', out, '--no-budgets'],
+        60_000,
+      );
+      local = readReport(real.localReportFolder);
+      if (built.code === 0) fromProm = readReport(out);
+      if (attempt === 2 || !baselineHeld(local)) return;
+      console.log(`run ${attempt}: ${busyBox(local)}; running again`);
+      await real.stop();
+    }
+  }, 400_000);
 
   afterAll(async () => {
     await real?.stop();
@@ -99,20 +110,30 @@ describe('looplab report --prometheus builds the same report from Prometheus dat
   });
 
   it('shows the same direction: blocking raises /ping p99, pooled does not', () => {
+    const why = busyBox(local);
+    // Noise cannot fake this one: 2 jobs/s for 14 s are 28 delays over 100 ms under blocking,
+    // while another process stalls the loop far less often.
+    const raw = readRawRun(real.localReportFolder);
+    const stalls = (strategy: 'async' | 'blocking' | 'pooled') => stallsOver(raw, strategy, 100);
+    expect(stalls('blocking'), why).toBeGreaterThanOrEqual(14);
+    expect(stalls('async'), why).toBeLessThan(stalls('blocking') / 3);
+    expect(stalls('pooled'), why).toBeLessThan(stalls('blocking') / 3);
+    // The p99s and the maxima are judged on a run whose baseline nothing held (done twice at most).
+    if (baselineHeld(local)) return console.log(`p99 direction not judged: ${why}`);
     const async = byStrategy(fromProm, 'async').probe.p99;
     const blocking = byStrategy(fromProm, 'blocking').probe.p99;
     const pooled = byStrategy(fromProm, 'pooled').probe.p99;
-    expect(blocking).toBeGreaterThan(5 * async);
-    expect(blocking).toBeGreaterThan(100);
-    expect(pooled).toBeLessThan(blocking / 3);
+    expect(blocking, why).toBeGreaterThan(5 * async);
+    expect(blocking, why).toBeGreaterThan(100);
+    expect(pooled, why).toBeLessThan(blocking / 3);
     // The max-lag gauge remembers 10 s: read only where its window lies inside the phase, the
     // blocking strategy's 200 ms stalls do not leak into pooled, which follows it.
-    expect(byStrategy(fromProm, 'pooled').eventLoop.lagMaxMs).toBeLessThan(
+    expect(byStrategy(fromProm, 'pooled').eventLoop.lagMaxMs, why).toBeLessThan(
       byStrategy(fromProm, 'blocking').eventLoop.lagMaxMs / 3,
     );
   });
 
-  it('agrees with the report the run wrote from its own raw data', () => {
+  it('agrees with the report the run wrote from its own raw data: one builder, two sources', () => {
     const rows = ['async', 'blocking', 'pooled'].map((strategy) => {
       const l = byStrategy(local, strategy);
       const p = byStrategy(fromProm, strategy);
@@ -120,10 +141,12 @@ describe('looplab report --prometheus builds the same report from Prometheus dat
         strategy,
         'p99 local': l.probe.p99,
         'p99 prom': p.probe.p99,
-        'count local': l.probe.count,
-        'count prom': p.probe.count,
+        'server p99 local': l.probeServer.p99Ms,
+        'server p99 prom': p.probeServer.p99Ms,
         'lag max local': l.eventLoop.lagMaxMs,
         'lag max prom': p.eventLoop.lagMaxMs,
+        'count local': l.probe.count,
+        'count prom': p.probe.count,
         'util local': l.eventLoop.utilization,
         'util prom': p.eventLoop.utilization,
         'tasks local': l.tasks.completed,
@@ -131,27 +154,31 @@ describe('looplab report --prometheus builds the same report from Prometheus dat
       };
     });
     console.table(rows);
+    for (const row of rows) {
+      // Client p99: exact against interpolated in a bucket at most 9.1 % wide (clientLatency).
+      expect(agrees(row['p99 prom'], row['p99 local']), `${row.strategy} probe p99`).toBe(true);
+      // The app's /ping histogram and its max-lag gauge: the same series, read at the phase edges.
+      expect(
+        agrees(row['server p99 prom'], row['server p99 local']),
+        `${row.strategy} server /ping p99`,
+      ).toBe(true);
+      expect(agrees(row['lag max prom'], row['lag max local']), `${row.strategy} max lag`).toBe(
+        true,
+      );
+      // Phase boundaries are known to half a scrape interval (1 s here): 50 probes/s.
+      expect(
+        Math.abs(row['count prom'] - row['count local']),
+        `${row.strategy} probes`,
+      ).toBeLessThanOrEqual(0.1 * row['count local']);
+      expect(
+        Math.abs(row['tasks prom'] - row['tasks local']),
+        `${row.strategy} tasks`,
+      ).toBeLessThanOrEqual(2);
+    }
     const blocking = { l: byStrategy(local, 'blocking'), p: byStrategy(fromProm, 'blocking') };
-    // Bucket estimate against exact percentiles: 200 ms jobs put p99 in the (150, 200] ms bucket.
-    expect(factor(blocking.p.probe.p99, blocking.l.probe.p99)).toBeLessThan(1.5);
-    expect(factor(blocking.p.eventLoop.lagMaxMs, blocking.l.eventLoop.lagMaxMs)).toBeLessThan(1.25);
     expect(factor(blocking.p.eventLoop.utilization, blocking.l.eventLoop.utilization)).toBeLessThan(
       1.25,
     );
-    for (const strategy of ['async', 'blocking', 'pooled']) {
-      const l = byStrategy(local, strategy);
-      const p = byStrategy(fromProm, strategy);
-      // Small latencies sit in buckets 1 ms wide: within a factor of 2.
-      expect(factor(p.probe.p99, l.probe.p99), `${strategy} p99`).toBeLessThan(2);
-      // Phase boundaries are known to half a scrape interval (1 s here): 50 probes/s.
-      expect(Math.abs(p.probe.count - l.probe.count), `${strategy} probes`).toBeLessThanOrEqual(
-        0.1 * l.probe.count,
-      );
-      expect(
-        Math.abs(p.tasks.completed - l.tasks.completed),
-        `${strategy} tasks`,
-      ).toBeLessThanOrEqual(2);
-    }
   });
 
   it('checks budgets the same way: exit 3 when one is broken, the report still written', async () => {

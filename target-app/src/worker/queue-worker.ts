@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { QUEUE_NAME } from '@looplab/contract';
+import { QUEUE_NAME, WORKER_STRATEGY } from '@looplab/contract';
 import { type Job, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { runMs, type Task, waitMs } from '../common/tasks/task.js';
@@ -104,7 +104,7 @@ export class QueueWorker {
     this.running.delete(String(job.id));
     const task: Task = {
       id: String(job.id),
-      strategy: 'queue',
+      strategy: WORKER_STRATEGY,
       spec: job.data.spec,
       fault: job.data.fault,
       queuedAt: job.data.queuedAt,

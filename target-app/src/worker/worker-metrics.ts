@@ -2,11 +2,10 @@ import {
   METRICS,
   type MetricDefinition,
   type TaskOutcome,
+  WORKER_STRATEGY,
   type WorkloadKind,
 } from '@looplab/contract';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-
-const STRATEGY = 'queue';
 
 /** The BullMQ states looplab_queue_jobs reports (the `state` label's values). */
 export const QUEUE_STATES = ['waiting', 'active', 'completed', 'failed', 'delayed'] as const;
@@ -21,7 +20,7 @@ const spec = (metric: MetricDefinition) => ({
 
 /**
  * The queue worker's own /metrics: the task histograms and outcome counter every strategy
- * has (strategy="queue"), jobs in flight here, and the queue's job counts read from Redis at
+ * has (strategy: the contract's WORKER_STRATEGY, queue), jobs in flight here, and the queue's job counts read from Redis at
  * scrape time (a scrape while Redis is away keeps the last counts rather than failing).
  */
 export class WorkerMetrics {
@@ -51,7 +50,7 @@ export class WorkerMetrics {
     const inFlight: Gauge = new Gauge({
       ...spec(METRICS.tasksInFlight),
       registers: [this.registry],
-      collect: () => inFlight.set({ strategy: STRATEGY }, readInFlight()),
+      collect: () => inFlight.set({ strategy: WORKER_STRATEGY }, readInFlight()),
     });
     const jobs: Gauge = new Gauge({
       ...spec(METRICS.queueJobs),
@@ -74,8 +73,10 @@ export class WorkerMetrics {
     waitMs?: number,
     runMs?: number,
   ): void {
-    this.outcomes.inc({ strategy: STRATEGY, workload, outcome });
-    if (waitMs !== undefined) this.wait.observe({ strategy: STRATEGY, workload }, waitMs / 1000);
-    if (runMs !== undefined) this.run.observe({ strategy: STRATEGY, workload }, runMs / 1000);
+    this.outcomes.inc({ strategy: WORKER_STRATEGY, workload, outcome });
+    if (waitMs !== undefined)
+      this.wait.observe({ strategy: WORKER_STRATEGY, workload }, waitMs / 1000);
+    if (runMs !== undefined)
+      this.run.observe({ strategy: WORKER_STRATEGY, workload }, runMs / 1000);
   }
 }

@@ -1,6 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { Child, listeningPort } from '@looplab/lab/src/process/child-process.js';
 
 export const APP_ROOT = join(__dirname, '..', '..');
 
@@ -26,101 +26,82 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/** Starts the built app (dist/) as a real process on an ephemeral loopback port. */
+/**
+ * Starts the built app (dist/) as a real process on an ephemeral loopback port, with the lab's
+ * process helper (lab/src/process): its JSON log lines parsed as they come, stderr kept.
+ */
 export async function startApp(
   env: Record<string, string> = {},
   timeoutMs = 20_000,
 ): Promise<AppProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', './dist/telemetry/register.js', 'dist/main.js'],
-    {
-      cwd: APP_ROOT,
-      env: {
-        PATH: process.env.PATH,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const app = new Child({
+    name: 'the target app',
+    command: process.execPath,
+    args: ['--import', './dist/telemetry/register.js', 'dist/main.js'],
+    cwd: APP_ROOT,
+    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+  });
+  const { child } = app;
   running.add(child);
   child.once('exit', () => running.delete(child));
 
   const logs: LogLine[] = [];
-  const listeners = new Set<() => void>();
-  let stderr = '';
-  let partial = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    const lines = (partial + chunk).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      if (!line.trim()) continue;
-      try {
-        logs.push(JSON.parse(line) as LogLine);
-      } catch {
-        logs.push({ msg: line, raw: true });
-      }
+  const stderr: string[] = [];
+  app.output.onLine((line, stream) => {
+    if (stream === 'stderr') {
+      stderr.push(line);
+      return;
     }
-    for (const listener of listeners) listener();
+    try {
+      logs.push(JSON.parse(line) as LogLine);
+    } catch {
+      logs.push({ msg: line, raw: true });
+    }
   });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
+  const stderrText = () => stderr.join('\n');
 
   const waitForLog = (predicate: (line: LogLine) => boolean, waitMs = 10_000) =>
     new Promise<LogLine>((resolve, reject) => {
       const check = () => {
         const found = logs.find(predicate);
-        if (found) {
-          cleanup();
-          resolve(found);
-        }
+        if (!found) return;
+        cleanup();
+        resolve(found);
       };
       const onExit = () => {
         cleanup();
-        reject(new Error(`app exited before the expected log line; stderr:\n${stderr}`));
+        reject(new Error(`app exited before the expected log line; stderr:\n${stderrText()}`));
       };
       const timer = setTimeout(() => {
         cleanup();
         reject(
           new Error(
-            `timed out waiting for a log line; last logs:\n${JSON.stringify(logs.slice(-5), null, 1)}\nstderr:\n${stderr}`,
+            `timed out waiting for a log line; last logs:\n${JSON.stringify(logs.slice(-5), null, 1)}\nstderr:\n${stderrText()}`,
           ),
         );
       }, waitMs);
+      const stopWatching = app.output.onLine(() => check());
       const cleanup = () => {
         clearTimeout(timer);
-        listeners.delete(check);
+        stopWatching();
         child.off('exit', onExit);
       };
-      listeners.add(check);
       child.once('exit', onExit);
       check();
     });
 
-  const listening = await waitForLog(
-    (line) => line.msg === 'looplab target app listening',
+  const port = await app.waitForLine(
+    listeningPort('looplab target app listening'),
+    'start listening',
     timeoutMs,
   );
-  const port = Number(listening.port);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     child,
     logs,
-    stderr: () => stderr,
+    stderr: stderrText,
     waitForLog,
-    async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      const exited = once(child, 'exit');
-      child.kill(signal);
-      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      const [code] = (await exited) as [number | null];
-      clearTimeout(killer);
-      return code;
-    },
+    stop: (signal: NodeJS.Signals = 'SIGTERM') => app.stop(15_000, signal),
   };
 }

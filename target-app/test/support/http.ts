@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { parsePromText } from '@looplab/lab/src/metrics/prom-text.js';
+import { percentile, sortNumbers } from '@looplab/lab/src/stats/percentiles.js';
 
 export interface JsonResponse<T = Record<string, unknown>> {
   status: number;
@@ -60,22 +62,20 @@ export async function waitForTask(
   }
 }
 
-/** Reads one sample value from Prometheus text, matching the metric name and label subset. */
+/**
+ * The value of the first sample of `name` whose labels include `labels` (the lab's exposition
+ * parser, so a label matches by its whole value), or undefined when there is none.
+ */
 export function sampleValue(
   exposition: string,
   name: string,
   labels: Record<string, string> = {},
 ): number | undefined {
-  for (const line of exposition.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const matches = Object.entries(labels).every(([key, value]) =>
-      line.includes(`${key}="${value}"`),
-    );
-    if (!matches) continue;
-    const value = line.slice(line.lastIndexOf(' ') + 1);
-    return Number(value);
-  }
-  return undefined;
+  return parsePromText(exposition).find(
+    (sample) =>
+      sample.name === name &&
+      Object.entries(labels).every(([key, value]) => sample.labels[key] === value),
+  )?.value;
 }
 
 export async function scrape(baseUrl: string): Promise<string> {
@@ -89,12 +89,6 @@ export interface ProbeStats {
   p99: number;
   max: number;
   errors: number;
-}
-
-export function percentile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const index = Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
-  return sorted[Math.max(0, index)] as number;
 }
 
 /**
@@ -126,12 +120,13 @@ export async function probe(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   await Promise.all(inFlight);
-  latencies.sort((a, b) => a - b);
+  // The lab's one percentile definition (type 7), as every report uses.
+  const sorted = sortNumbers(latencies);
   return {
-    count: latencies.length,
-    p50: percentile(latencies, 0.5),
-    p99: percentile(latencies, 0.99),
-    max: latencies.at(-1) ?? Number.NaN,
+    count: sorted.length,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    max: sorted.at(-1) ?? Number.NaN,
     errors,
   };
 }

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RequestRecord, Role } from '../../model.js';
-import { pinned } from '../../run/pinning.js';
+import { pinned } from '../../process/taskset.js';
 import { assertLoopbackUrl } from '../loopback.js';
 import { VEGETA_SETUP_HINT } from './binary.js';
 import { LineSplitter, LineTail } from './line-splitter.js';

@@ -23,9 +23,9 @@ export function timeAxisMax(report: Report): number {
   return Math.max(report.config.durationS, Math.ceil(last));
 }
 
-/** The points of one row (older reports: of one strategy), in time order. */
+/** The points of one row, in time order. */
 export function pointsOf(report: Report, row: string): SeriesPoint[] {
-  return report.series.filter((p) => (p.row ?? p.strategy) === row).sort((a, b) => a.t - b.t);
+  return report.series.filter((p) => p.row === row).sort((a, b) => a.t - b.t);
 }
 
 /** [t, value] pairs; null stays null, which ECharts draws as a gap. */

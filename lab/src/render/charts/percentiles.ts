@@ -1,7 +1,6 @@
 import type { BarSeriesOption } from 'echarts';
 import { isFiniteNumber } from '../../format.js';
 import type { Report, StrategyResult } from '../../model.js';
-import { rowName } from '../../report/rows.js';
 import { logAxisBounds, round, verticalName } from './axes.js';
 import { strategyPalette } from './palette.js';
 import { type ChartSpec, formatter } from './spec.js';
@@ -18,7 +17,7 @@ export function percentileChart(report: Report): ChartSpec {
   const value = (v: number) => (isFiniteNumber(v) && v > 0 ? round(v, v < 1 ? 3 : 1) : null);
   const series: BarSeriesOption[] = report.strategies.map((result) => ({
     type: 'bar',
-    name: rowName(result),
+    name: result.row,
     color: strategyPalette(result.strategy).main,
     barMaxWidth: 44,
     data: PERCENTILES.map((p) => value(p.pick(result))),

@@ -1,6 +1,5 @@
 import type { LineSeriesOption } from 'echarts';
 import type { Report } from '../../model.js';
-import { rowName } from '../../report/rows.js';
 import { pairs, pointsOf, timeAxis, timeZoom, verticalName } from './axes.js';
 import { strategyPalette } from './palette.js';
 import { type ChartSpec, formatter } from './spec.js';
@@ -9,7 +8,7 @@ import { baseOption, MUTED_COLOR, TIMELINE_GROUP } from './theme.js';
 /** Queue depth and tasks in flight of every strategy, on the shared time axis. */
 export function queueChart(report: Report, xMax: number): ChartSpec {
   const series: LineSeriesOption[] = report.strategies.flatMap((result) => {
-    const points = pointsOf(report, rowName(result));
+    const points = pointsOf(report, result.row);
     const color = strategyPalette(result.strategy).main;
     const common: LineSeriesOption = {
       type: 'line',
@@ -22,13 +21,13 @@ export function queueChart(report: Report, xMax: number): ChartSpec {
     return [
       {
         ...common,
-        name: `${rowName(result)} queue depth`,
+        name: `${result.row} queue depth`,
         data: pairs(points, (p) => p.queueDepth),
         lineStyle: { width: 2 },
       },
       {
         ...common,
-        name: `${rowName(result)} in flight`,
+        name: `${result.row} in flight`,
         data: pairs(points, (p) => p.inFlight),
         lineStyle: { width: 1.5, type: 'dashed' },
       },

@@ -1,7 +1,6 @@
 import type { LineSeriesOption } from 'echarts';
 import { formatMsUnit, formatPercent, formatRatio, isFiniteNumber } from '../../format.js';
 import type { Report, SeriesPoint, StrategyResult } from '../../model.js';
-import { rowName } from '../../report/rows.js';
 import { pairs, pointsOf, timeAxis, timeZoom, verticalName } from './axes.js';
 import { strategyPalette } from './palette.js';
 import { type ChartSpec, formatter } from './spec.js';
@@ -14,7 +13,7 @@ export function timelineChartId(strategy: string): string {
 /** One strategy over time: client-side probe percentiles against the event loop's max lag and utilization. */
 export function timelineChart(report: Report, result: StrategyResult, xMax: number): ChartSpec {
   const strategy = result.strategy;
-  const row = rowName(result);
+  const row = result.row;
   const palette = strategyPalette(strategy);
   const points = pointsOf(report, row);
   const showSymbol = points.length <= 60;

@@ -9,6 +9,10 @@ const nan = Number.NaN;
 export function blankStrategyResult(strategy: Strategy): StrategyResult {
   return {
     strategy,
+    target: 'node',
+    workload: 'cpu',
+    instrumentation: 'on',
+    row: strategy,
     probe: {
       count: 0,
       throughputRps: nan,
@@ -34,6 +38,7 @@ export function blankStrategyResult(strategy: Strategy): StrategyResult {
       runP95Ms: nan,
       runP99Ms: nan,
     },
+    resolution: {},
     ratios: { probeP50: nan, probeP95: nan, probeP99: nan, probeMax: nan, lagMax: nan },
   };
 }

@@ -1,13 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Child, Launched } from '../../process/child-process.js';
+import { freeLoopbackPort } from '../../process/free-port.js';
 import { findTool } from '../../tools/index.js';
-import { pinned } from '../pinning.js';
-import { ProcessFailedError } from '../target-app-process.js';
-import { freeLoopbackPort } from './free-port.js';
-import { OutputTail } from './output-tail.js';
 import { redisPing } from './redis-command.js';
 
 /** `always`: every write is fsynced before Redis answers it (what "durably enqueued" means here). */
@@ -52,30 +48,19 @@ export function redisConfig(port: number, dataDir: string, appendfsync: AppendFs
  * A real redis-server (Debian's, found through the lab's tool resolver) as a child process on a
  * loopback port, with its own config and data folder; `url` is what REDIS_URL should be.
  */
-export class RedisServer {
+export class RedisServer extends Launched {
   private constructor(
-    private readonly child: ChildProcess,
-    private readonly tail: OutputTail,
+    child: Child,
     readonly port: number,
     readonly dir: string,
     private readonly ownsDir: boolean,
     private readonly options: RedisServerOptions,
-  ) {}
+  ) {
+    super(child);
+  }
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
-  }
-
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
-  get exited(): boolean {
-    return this.child.exitCode !== null || this.child.signalCode !== null;
-  }
-
-  lastLines(): string[] {
-    return this.tail.last;
   }
 
   /** Throws MissingToolError (naming the fix) when redis-server is not installed. */
@@ -89,16 +74,24 @@ export class RedisServer {
       const port = options.port ?? (await freeLoopbackPort());
       const configFile = join(dir, 'redis.conf');
       await writeFile(configFile, redisConfig(port, dataDir, options.appendfsync ?? 'always'));
-      const [command, args] = pinned(options.cpus ?? null, redis.path, [configFile]);
-      const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      const tail = new OutputTail(child);
-      const server = new RedisServer(child, tail, port, dir, ownsDir, options);
+      const child = new Child({
+        name: `redis-server on port ${port}`,
+        command: redis.path,
+        args: [configFile],
+        cpus: options.cpus ?? null,
+      });
+      const server = new RedisServer(child, port, dir, ownsDir, options);
       try {
-        await server.waitForPong(options.startTimeoutMs ?? 15_000);
+        await child.waitUntil(
+          async () => (await redisPing(port)) === '+PONG',
+          'answer PING',
+          options.startTimeoutMs ?? 15_000,
+          25,
+        );
         return server;
       } catch (error) {
         await server.stop();
-        const portTaken = tail.last.some((line) => line.includes('Address already in use'));
+        const portTaken = child.lastLines().some((line) => line.includes('Address already in use'));
         // Someone took the free port between our check and Redis binding it: pick another.
         if (portTaken && options.port === undefined && attempt < START_ATTEMPTS) continue;
         if (ownsDir) await rm(dir, { recursive: true, force: true });
@@ -115,50 +108,17 @@ export class RedisServer {
 
   /** SIGTERM: Redis flushes its append-only file and exits; SIGKILL after the grace period. */
   async stop(graceMs = 10_000): Promise<void> {
-    await this.signal('SIGTERM', graceMs);
+    await this.child.stop(graceMs);
   }
 
   /** SIGKILL: a crash, nothing flushed beyond what appendfsync already wrote. */
   async kill(): Promise<void> {
-    await this.signal('SIGKILL', 0);
+    await this.child.kill();
   }
 
   /** Stops the server and removes the temp folder it created (a folder passed in is kept). */
   async dispose(): Promise<void> {
     await this.stop();
     if (this.ownsDir) await rm(this.dir, { recursive: true, force: true });
-  }
-
-  private async signal(signal: NodeJS.Signals, graceMs: number): Promise<void> {
-    if (this.exited) return;
-    const exited = once(this.child, 'exit');
-    this.child.kill(signal);
-    const killer = graceMs > 0 ? setTimeout(() => this.child.kill('SIGKILL'), graceMs) : undefined;
-    await exited;
-    clearTimeout(killer);
-  }
-
-  private async waitForPong(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let lastReply = 'no answer';
-    while (!this.exited) {
-      try {
-        lastReply = await redisPing(this.port);
-        if (lastReply === '+PONG') return;
-      } catch (error) {
-        lastReply = error instanceof Error ? error.message : String(error);
-      }
-      if (Date.now() > deadline) {
-        throw new ProcessFailedError(
-          `redis-server on port ${this.port} did not answer PING in ${timeoutMs} ms (last: ${lastReply})`,
-          this.tail.last,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    throw new ProcessFailedError(
-      `redis-server exited during start-up (code ${this.child.exitCode}, signal ${this.child.signalCode})`,
-      this.tail.last,
-    );
   }
 }

@@ -1,12 +1,9 @@
 import { METRICS } from '@looplab/contract';
+import type { RunMeasurements } from '../measurements.js';
 import { PrometheusApi, promString, type QueryLog } from './api.js';
-import {
-  APP_METRICS,
-  type BuildOutput,
-  buildFromPrometheus,
-  CLIENT_METRICS,
-} from './build-from-prometheus.js';
 import { type FoundRun, latestRun } from './phases.js';
+import { APP_METRICS, CLIENT_METRICS } from './run-facts.js';
+import { measurementsOf } from './run-measurements.js';
 import { type Series, SeriesSet } from './series.js';
 
 export interface PrometheusSource {
@@ -50,7 +47,9 @@ export interface Provenance {
   notes: string[];
 }
 
-export interface Collected extends BuildOutput {
+export interface Collected {
+  measured: RunMeasurements;
+  /** Where the measurements came from; the report's own notes are added to its `notes`. */
   provenance: Provenance;
 }
 
@@ -148,7 +147,7 @@ function provenanceOf(
 /**
  * Three queries: the run's phases over the lookback window, then the raw samples of the load
  * generator's and of the app's series over the run (plus a margin), from which
- * build-from-prometheus.ts derives every number.
+ * the report builder derives every number (app-timeline.ts, client-view.ts, run-facts.ts).
  */
 export async function collectFromPrometheus(source: PrometheusSource): Promise<Collected> {
   const api = new PrometheusApi(source.url);
@@ -217,27 +216,10 @@ export async function collectFromPrometheus(source: PrometheusSource): Promise<C
     return { ...phase, start: phase.first, truncated: true };
   });
 
-  const built = buildFromPrometheus({
-    testid: source.testid,
-    run: { ...run, phases },
-    client,
-    app,
-    instance: appInstance,
-    eventLoopWindowS: source.eventLoopWindowS,
-  });
-  const allNotes = [...notes, ...built.notes];
+  const found = { ...run, phases };
+  const series = { testid: source.testid, run: found, client, app, instance: appInstance };
   return {
-    ...built,
-    notes: allNotes,
-    provenance: provenanceOf(
-      api,
-      source,
-      { ...run, phases },
-      client,
-      app,
-      appInstance,
-      allNotes,
-      now,
-    ),
+    measured: measurementsOf(series, source.eventLoopWindowS, notes),
+    provenance: provenanceOf(api, source, found, client, app, appInstance, notes, now),
   };
 }

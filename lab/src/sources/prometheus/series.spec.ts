@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { highestBucketBound } from '../../stats/histogram.js';
 import {
   fromMatrix,
-  highestBucketBound,
   parseSampleValue,
   type Series,
   SeriesSet,

@@ -5,6 +5,9 @@
  * `le`, gauge samples inside a window.
  */
 
+import type { MetricReader } from '../../metrics/app-sample.js';
+import { bucketIncrease } from '../../stats/histogram.js';
+
 export type Labels = Record<string, string>;
 
 /** One series: label set and samples, timestamps in seconds (ascending). */
@@ -63,8 +66,6 @@ export function scrapeInterval(series: readonly Series[]): number {
   const gaps = stamps.slice(1).map((t, i) => (t - (stamps[i] as number)) / 1000);
   return median(gaps);
 }
-
-export { highestBucketBound } from '../../stats/histogram.js';
 
 /**
  * The series of one scrape target (or several of the same kind) in a time window, with counters
@@ -138,6 +139,32 @@ export class SeriesSet {
       byLe.set(le, (byLe.get(le) ?? 0) + read(series));
     }
     return [...byLe.entries()].sort((a, b) => a[0] - b[0]);
+  }
+
+  /**
+   * Bucket-wise increase of a histogram from the counters read with `before` to those read with
+   * `after` (stats/histogram.ts bucketIncrease): the one "buckets between two instants".
+   */
+  bucketsBetween(
+    name: string,
+    match: Labels,
+    before: (series: Series) => number,
+    after: (series: Series) => number,
+  ): Array<[number, number]> {
+    return bucketIncrease(this.buckets(name, match, before), this.buckets(name, match, after));
+  }
+
+  /**
+   * Every metric as it stood at instant t (a scrape's timestamp), for sources/app-sample.ts:
+   * counters and gauges read with counterAt (exact at a scrape), histograms by `le`.
+   */
+  readerAt(t: number): MetricReader {
+    const at = (series: Series) => this.counterAt(series, t);
+    return {
+      sum: (name, labels = {}) => this.sum(name, labels, at),
+      buckets: (name, labels = {}) => this.buckets(`${name}_bucket`, labels, at),
+      has: (name) => this.select(name).some((series) => (series.t[0] ?? t + 1) <= t + 1e-6),
+    };
   }
 
   /** Gauge samples (summed over matching series per scrape) with from ≤ t ≤ to. */

@@ -1,10 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Runtime, type StrategyName, strategiesOf, strategy } from '@looplab/contract';
+import { answers, Child } from '../../../../lab/src/process/child-process.js';
+import { freeLoopbackPort } from '../../../../lab/src/process/free-port.js';
 import {
   needsRedis,
   type QueueServices,
@@ -66,17 +65,6 @@ export interface RealRun {
   stop(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export async function waitFor(
   check: () => Promise<boolean>,
   timeoutMs: number,
@@ -126,13 +114,9 @@ export async function startRealRun(options: RealRunOptions): Promise<RealRun> {
   const work = mkdtempSync(join(tmpdir(), 'looplab-prom-'));
   let app: RunningApp | undefined;
   let queue: QueueServices | undefined;
-  let prometheus: ChildProcess | undefined;
+  let prometheus: Child | undefined;
   const stop = async () => {
-    if (prometheus && prometheus.exitCode === null && prometheus.signalCode === null) {
-      const exited = once(prometheus, 'exit');
-      prometheus.kill('SIGTERM');
-      await exited;
-    }
+    await prometheus?.stop(10_000);
     await app?.stop();
     await queue?.stop();
     rmSync(work, { recursive: true, force: true });
@@ -156,8 +140,8 @@ export async function startRealRun(options: RealRunOptions): Promise<RealRun> {
     const appTargets = [app.port, ...(queue ? [queue.worker.port] : [])]
       .map((port) => `"127.0.0.1:${port}"`)
       .join(', ');
-    const promPort = await freePort();
-    const metricsPort = await freePort();
+    const promPort = await freeLoopbackPort();
+    const metricsPort = await freeLoopbackPort();
     const promUrl = `http://127.0.0.1:${promPort}`;
     writeFileSync(
       join(work, 'prometheus.yml'),
@@ -175,22 +159,18 @@ export async function startRealRun(options: RealRunOptions): Promise<RealRun> {
         '',
       ].join('\n'),
     );
-    prometheus = spawn(
-      prometheusBinary(),
-      [
+    prometheus = new Child({
+      name: 'Prometheus',
+      command: prometheusBinary(),
+      args: [
         `--config.file=${join(work, 'prometheus.yml')}`,
         `--storage.tsdb.path=${join(work, 'data')}`,
         `--web.listen-address=127.0.0.1:${promPort}`,
         '--web.enable-remote-write-receiver',
         '--log.level=warn',
       ],
-      { stdio: 'ignore' },
-    );
-    await waitFor(
-      async () => (await fetch(`${promUrl}/-/ready`)).ok,
-      30_000,
-      'Prometheus to be ready',
-    );
+    });
+    await prometheus.waitUntil(() => answers(`${promUrl}/-/ready`), 'become ready', 30_000, 200);
     // Prometheus applies its targets a few seconds after it is ready; until then nothing is
     // scraped. Wait for a first scrape of every target (the load generator's fails, `up` 0, as
     // it is not running yet), so the run's first phase is seen from its start.

@@ -11,9 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { Budget, MetricsSample, RawRun, RawStrategyRun, Strategy } from '../model.js';
+import { renderMarkdown } from '../render/markdown.js';
 import { buildReport } from '../report/assemble.js';
-import { renderMarkdown } from './markdown.js';
-import { RAW_FILE, readRawRun, saveRawRun, writeReportFolder } from './report-folder.js';
+import { schemaProblem } from '../schemas.js';
+import { localMeasurements } from '../sources/local/local-run.js';
+import { RAW_FILE, rawJson, readRawRun, saveRawRun } from '../sources/local/raw-file.js';
+import { writeRunFolder as writeReportFolder } from './run-folder.js';
 
 const root = mkdtempSync(join(tmpdir(), 'looplab-report-folder-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -32,6 +35,8 @@ function strategyRun(strategy: Strategy, scale: number): RawStrategyRun {
   const sample = (t: number, n: number): MetricsSample => ({
     t,
     lagWindowMaxMs: 2 * scale * n,
+    lagWindowS: 1,
+    pingServerBuckets: [],
     lagBuckets: [
       [0.001, 10 * n],
       [0.1, 20 * n],
@@ -58,6 +63,9 @@ function strategyRun(strategy: Strategy, scale: number): RawStrategyRun {
   });
   return {
     strategy,
+    target: 'node',
+    workload: 'cpu',
+    instrumentation: 'on',
     startedAt: '2026-02-01T10:00:00.000Z',
     elapsedMs: 2000,
     expected: { probe: 8, trigger: 2 },
@@ -78,10 +86,13 @@ function strategyRun(strategy: Strategy, scale: number): RawStrategyRun {
 function rawRun(strategies: Strategy[] = ['async', 'blocking', 'pooled']): RawRun {
   const scales: Partial<Record<Strategy, number>> = { async: 1, blocking: 50, pooled: 1.2 };
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     config: {
       runId: '20260201-100000-fixture',
       strategies,
+      targets: ['node'],
+      workloads: ['cpu'],
+      instrumentation: ['on'],
       durationS: 2,
       warmupS: 0,
       probeRate: 4,
@@ -100,7 +111,7 @@ function rawRun(strategies: Strategy[] = ['async', 'blocking', 'pooled']): RawRu
       cores: 2,
       totalMemoryGiB: 4,
       loadGenerator: { name: 'vegeta', version: 'v12.12.0' },
-      pinning: { app: null, load: null },
+      pinning: { app: null, load: null, offLoop: null },
       hostname: 'fixture-host',
     },
     startedAt: '2026-02-01T10:00:00.000Z',
@@ -117,7 +128,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('writeReportFolder', () => {
+describe('writeRunFolder: raw.json → the local source → the report files', () => {
   it('writes report.json, report.md, report.html and samples.csv (raw.json is saveRawRun’s job)', () => {
     const folder = join(freshFolder(), 'nested');
     const written = writeReportFolder(folder, rawRun(), BUDGETS);
@@ -161,7 +172,7 @@ describe('writeReportFolder', () => {
     const text = readFileSync(files.json, 'utf8');
     expect(text).not.toMatch(/NaN|Infinity/);
     expect(text.endsWith('}\n')).toBe(true);
-    expect(text.split('\n')[1]).toBe('  "schemaVersion": 1,'); // pretty-printed, 2 spaces
+    expect(text.split('\n')[1]).toBe('  "schemaVersion": 2,'); // pretty-printed, 2 spaces
     const parsed = JSON.parse(text);
     expect(parsed.strategies[0].ratios).toEqual({
       probeP50: null,
@@ -175,8 +186,10 @@ describe('writeReportFolder', () => {
     // Existing numbers survive as they are.
     expect(parsed.strategies[0].probe.p50).toBe(report.strategies[0]?.probe.p50);
     expect(parsed.strategies[1].eventLoop.lagMaxMs).toBe(report.strategies[1]?.eventLoop.lagMaxMs);
-    // Everything else is the report itself.
+    // Everything else is the report itself, in the shape its schema says.
     expect(parsed).toEqual(JSON.parse(JSON.stringify(report)));
+    expect(schemaProblem('report', parsed)).toBeUndefined();
+    expect(schemaProblem('raw', JSON.parse(rawJson(rawRun())))).toBeUndefined();
   });
 
   it('writes null for the task percentiles of a strategy without tasks', () => {
@@ -224,17 +237,21 @@ describe('saveRawRun / readRawRun', () => {
     expect(() => readRawRun(join(root, 'no-such-folder'))).toThrow('not found');
   });
 
-  it('refuses a schemaVersion other than 1', () => {
-    for (const [version, shown] of [
-      [2, '2'],
-      [undefined, 'undefined'],
-      ['1', '1'],
+  it('refuses a schemaVersion other than 2, saying what to do instead', () => {
+    for (const [version, shown, writer] of [
+      [1, '1', 'an older'],
+      [3, '3', 'another'],
+      [undefined, 'undefined', 'another'],
+      ['2', '2', 'another'],
     ] as const) {
       const folder = freshFolder();
       saveRawRun(folder, { ...rawRun(), schemaVersion: version } as unknown as RawRun);
-      expect(() => readRawRun(folder)).toThrow(
-        `${join(folder, 'raw.json')}: unsupported schemaVersion ${shown} (expected 1)`,
+      const read = () => readRawRun(folder);
+      expect(read).toThrow(
+        `${join(folder, 'raw.json')} has schemaVersion ${shown}, written by ${writer} looplab; this one reads version 2.`,
       );
+      expect(read).toThrow('Run the comparison again (`npm run compare`');
+      expect(read).toThrow('rebuild this folder with the looplab that wrote it');
     }
   });
 
@@ -263,15 +280,26 @@ describe('saveRawRun / readRawRun', () => {
       'report.md',
       'samples.csv',
     ]);
-    expect(buildReport(readRawRun(runFolder), BUDGETS, direct.report.createdAt)).toEqual(
+    expect(buildReport(localMeasurements(readRawRun(runFolder)), BUDGETS).report).toEqual(
       direct.report,
+    );
+  });
+
+  it('names the field of a raw.json that does not match its schema', () => {
+    const folder = freshFolder();
+    const broken = rawRun();
+    // biome-ignore lint/suspicious/noExplicitAny: the test breaks a field of the file
+    (broken.runs[1]?.samples[0] as any).lagBuckets = 'none';
+    saveRawRun(folder, broken);
+    expect(() => readRawRun(folder)).toThrow(
+      `${join(folder, 'raw.json')}: runs[1].samples[0].lagBuckets must be an array (lab/schema/raw.schema.json)`,
     );
   });
 
   it('fails on a raw.json that is not JSON', () => {
     const folder = freshFolder();
     mkdirSync(folder);
-    writeFileSync(join(folder, RAW_FILE), '{ "schemaVersion": 1, ');
+    writeFileSync(join(folder, RAW_FILE), '{ "schemaVersion": 2, ');
     expect(() => readRawRun(folder)).toThrow(SyntaxError);
   });
 });

@@ -4,11 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MetricsSample } from '../../model.js';
+import type { MetricsSample } from '../model.js';
 import { MetricsSampler, toMetricsSample } from './metrics-sampler.js';
 
 /** A real /metrics scrape of the target app (see the header of the file), trimmed. */
-const FIXTURE = readFileSync(join(__dirname, '__fixtures__', 'metrics.txt'), 'utf8');
+const FIXTURE = readFileSync(
+  join(__dirname, '..', 'metrics', '__fixtures__', 'metrics.txt'),
+  'utf8',
+);
 
 const INF = Number.POSITIVE_INFINITY;
 /** The bucket bounds of the app's task and HTTP histograms. */
@@ -51,7 +54,7 @@ function buckets(bounds: number[], counts: number[]): Array<[number, number]> {
 }
 
 describe('toMetricsSample (real exposition)', () => {
-  // Hand-read from __fixtures__/metrics.txt.
+  // Hand-read from metrics/__fixtures__/metrics.txt.
   const lagBuckets = buckets(
     LAG_BOUNDS,
     [698, 710, 720, 724, 738, 747, 752, 752, 755, 755, 756, 756, 760, 764, 765],
@@ -69,6 +72,8 @@ describe('toMetricsSample (real exposition)', () => {
       t: 1234,
       appMemoryBytes: 261373952,
       lagWindowMaxMs: expect.closeTo(62.305471, 9),
+      // This app predates nodejs_eventloop_delay_window_seconds: its readings count as instant.
+      lagWindowS: 0,
       lagBuckets,
       eluActiveSeconds: 0.35944271499996466,
       // done: cpu 2 + sleep 1; failed: cpu 1 (fault=throw)

@@ -12,9 +12,12 @@
  *   shows a 500 ms stall of the previous strategy until t = 104, then 0.2 s.
  */
 import { describe, expect, it } from 'vitest';
-import { assembleReport } from '../../report/assemble.js';
-import { APP_METRICS, buildFromPrometheus } from './build-from-prometheus.js';
-import { latestRun } from './phases.js';
+import { toJson } from '../../render/report-folder.js';
+import { buildReport } from '../../report/assemble.js';
+import { schemaProblem } from '../../schemas.js';
+import { type FoundRun, latestRun } from './phases.js';
+import { APP_METRICS } from './run-facts.js';
+import { measurementsOf } from './run-measurements.js';
 import { type Series, SeriesSet } from './series.js';
 
 const SCRAPES = Array.from({ length: 31 }, (_, i) => 90 + i);
@@ -104,22 +107,27 @@ const QUERIED_APP = new SeriesSet(
   APP.series.filter((s) => (APP_METRICS as readonly string[]).includes(s.labels.__name__ ?? '')),
 );
 
-function build(appSeries = APP) {
-  const run = latestRun([phase('warmup', range(99, 100)), phase('measure', range(101, 110))]);
+/** The report of the run in these series, as `looplab report --prometheus` builds it. */
+function buildFrom(run: FoundRun | undefined, app: SeriesSet, eventLoopWindowS: number) {
   if (!run) throw new Error('no run');
-  return buildFromPrometheus({
-    testid: 'unit',
-    run,
-    client: CLIENT,
-    app: appSeries,
-    instance: 'app:3000',
-    eventLoopWindowS: 5,
-  });
+  const notes: string[] = [];
+  const measured = measurementsOf(
+    { testid: 'unit', run, client: CLIENT, app, instance: 'app:3000' },
+    eventLoopWindowS,
+    notes,
+  );
+  const built = buildReport(measured, []);
+  return { measured, report: built.report, notes: [...notes, ...built.notes] };
 }
 
-describe('buildFromPrometheus', () => {
-  const { parts, notes } = build();
-  const [result] = parts.results;
+function build(appSeries = APP) {
+  const run = latestRun([phase('warmup', range(99, 100)), phase('measure', range(101, 110))]);
+  return buildFrom(run, appSeries, 5);
+}
+
+describe('the Prometheus source and the report builder', () => {
+  const { report, notes } = build();
+  const [result] = report.strategies;
 
   it('reads client counters from the estimated phase start to right after the phase', () => {
     expect(result?.probe.count).toBe(100);
@@ -159,7 +167,7 @@ describe('buildFromPrometheus', () => {
   });
 
   it('infers the run configuration it can, and says unknown for the rest', () => {
-    expect(parts.config).toMatchObject({
+    expect(report.config).toMatchObject({
       runId: 'unit',
       testid: 'unit',
       strategies: ['blocking'],
@@ -171,36 +179,27 @@ describe('buildFromPrometheus', () => {
       poolSize: 1,
       targetUrl: 'unknown',
     });
-    expect(parts.config.workloadMs).toBeNaN();
-    expect(parts.environment.node).toBe('v24.0.0');
-    expect(parts.environment.hostname).toBe('app:3000');
-    expect(parts.createdAt).toBe(new Date(110_500).toISOString());
+    expect(report.config.workloadMs).toBeNaN();
+    expect(report.environment.node).toBe('v24.0.0');
+    expect(report.environment.hostname).toBe('app:3000');
+    expect(report.createdAt).toBe(new Date(110_500).toISOString());
   });
 
   it('has a point per second of the phase', () => {
-    expect(parts.series.flat().map((p) => p.t)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    const fifth = parts.series.flat()[4];
+    expect(report.series.map((p) => p.t)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const fifth = report.series[4];
     expect(fifth).toMatchObject({ strategy: 'blocking', probeCount: 10, queueDepth: 1 });
     expect(fifth?.probeP50Ms).toBeCloseTo(150, 9);
     expect(fifth?.utilization).toBeCloseTo(0.4, 9);
     expect(fifth?.lagMaxMs).toBeCloseTo(200, 9);
     // At t = 104 the gauge still says 500 ms (the previous stall); the histogram of that second
     // caps it at its 300 ms bucket.
-    expect(parts.series.flat()[3]?.lagMaxMs).toBeCloseTo(300, 9);
+    expect(report.series[3]?.lagMaxMs).toBeCloseTo(300, 9);
   });
 
   it('falls back to an upper bound when the phase is shorter than the gauge’s window', () => {
-    const run = latestRun([phase('measure', range(101, 110))]);
-    if (!run) throw new Error('no run');
-    const short = buildFromPrometheus({
-      testid: 'unit',
-      run,
-      client: CLIENT,
-      app: APP,
-      instance: 'app:3000',
-      eventLoopWindowS: 30,
-    });
-    expect(short.parts.results[0]?.eventLoop.lagMaxMs).toBeCloseTo(300, 9);
+    const short = buildFrom(latestRun([phase('measure', range(101, 110))]), APP, 30);
+    expect(short.report.strategies[0]?.eventLoop.lagMaxMs).toBeCloseTo(300, 9);
     expect(short.notes.some((n) => n.includes('upper bound'))).toBe(true);
   });
 
@@ -216,24 +215,15 @@ describe('buildFromPrometheus', () => {
     };
     pooled.t = Array.from({ length: 11 }, (_, i) => 112 + i);
     pooled.v = pooled.t.map(() => 1);
-    const run = latestRun([phase('measure', range(101, 110)), pooled]);
-    if (!run) throw new Error('no run');
-    const both = buildFromPrometheus({
-      testid: 'unit',
-      run,
-      client: CLIENT,
-      app: APP,
-      instance: 'app:3000',
-      eventLoopWindowS: 5,
-    });
-    expect(both.parts.config.strategies).toEqual(['blocking', 'pooled']);
-    expect(both.parts.config.durationS).toBe(10);
-    expect(both.parts.series.flat().filter((p) => p.strategy === 'pooled')).toHaveLength(10);
+    const both = buildFrom(latestRun([phase('measure', range(101, 110)), pooled]), APP, 5);
+    expect(both.report.config.strategies).toEqual(['blocking', 'pooled']);
+    expect(both.report.config.durationS).toBe(10);
+    expect(both.report.series.filter((p) => p.strategy === 'pooled')).toHaveLength(10);
   });
 
-  it('feeds the same report assembly as a local run, marked as from Prometheus', () => {
-    const report = assembleReport(parts, []);
+  it('feeds the same report builder as a local run, marked as from Prometheus', () => {
     expect(report.source).toBe('prometheus');
+    expect(schemaProblem('report', JSON.parse(toJson(report)))).toBeUndefined();
     expect(report.strategies[0]?.ratios.probeP99).toBeNaN();
     expect(report.verdict).toContain('blocking');
   });
@@ -241,7 +231,7 @@ describe('buildFromPrometheus', () => {
 
 describe('the app query (collect.ts) and the builder', () => {
   it('asks Prometheus for every app metric the builder reads: server-side /ping p50/p99 are numbers', () => {
-    const [result] = build(QUERIED_APP).parts.results;
+    const [result] = build(QUERIED_APP).report.strategies;
     expect(result?.probeServer.p50Ms).toBeGreaterThan(1);
     expect(result?.probeServer.p50Ms).toBeLessThanOrEqual(2);
     expect(result?.probeServer.p99Ms).toBeGreaterThan(1);
@@ -250,23 +240,52 @@ describe('the app query (collect.ts) and the builder', () => {
 });
 
 describe('costs from Prometheus', () => {
-  it('reads the app’s memory and a pool’s children per worker at the end of the phase', () => {
-    const withCosts = new SeriesSet([
+  /** The same series with another strategy label: the fixture run, as if it had been `process`. */
+  const as = (strategy: string, set: SeriesSet) =>
+    new SeriesSet(
+      set.series.map((s) =>
+        s.labels.strategy === 'blocking' ? { ...s, labels: { ...s.labels, strategy } } : s,
+      ),
+    );
+  const withCosts = (strategy: string) =>
+    new SeriesSet([
       ...APP.series,
       app('process_resident_memory_bytes', {}, () => 100 * 2 ** 20),
-      app('looplab_pool_workers', { strategy: 'blocking' }, () => 2),
-      app(
-        'looplab_pool_worker_resident_memory_bytes',
-        { strategy: 'blocking' },
-        () => 90 * 2 ** 20,
-      ),
+      app('looplab_pool_workers', { strategy }, () => 2),
+      app('looplab_pool_worker_resident_memory_bytes', { strategy }, () => 90 * 2 ** 20),
     ]);
-    const [result] = build(withCosts).parts.results;
+
+  it('reads the app’s memory and a pool’s children per worker at the end of the phase', () => {
+    const notes: string[] = [];
+    const run = latestRun([
+      {
+        ...phase('measure', range(101, 110)),
+        labels: { ...phase('measure', []).labels, strategy: 'process' },
+      },
+    ]);
+    if (!run) throw new Error('no run');
+    const measured = measurementsOf(
+      {
+        testid: 'unit',
+        run,
+        client: as('process', CLIENT),
+        app: as('process', withCosts('process')),
+        instance: 'app:3000',
+      },
+      5,
+      notes,
+    );
+    const [result] = buildReport(measured, []).report.strategies;
     expect(result?.costs).toEqual({
       appMemoryMiB: 100,
       poolWorkers: 2,
       poolMemoryMiB: 90,
       memoryPerWorkerMiB: 45,
     });
+  });
+
+  it('reads pool gauges only for the strategies the contract gives a pool', () => {
+    const [result] = build(withCosts('blocking')).report.strategies;
+    expect(result?.costs).toEqual({ appMemoryMiB: 100 });
   });
 });

@@ -1,17 +1,17 @@
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { nonNegativeInt, positiveInt } from '../commands/options.js';
-import { readBenchRun, writeBenchRun } from './bench-file.js';
-import { renderBenchDiff } from './diff.js';
-import { renderBench } from './render.js';
-import { runBench } from './run-bench.js';
+import { readBenchRun, writeBenchRun } from '../bench/bench-file.js';
+import { renderBenchDiff } from '../bench/diff.js';
+import { renderBench } from '../bench/render.js';
+import { runBench } from '../bench/run-bench.js';
 import {
   baselineVariants,
   DEFAULT_VARIANTS,
   QUICK_VARIANTS,
   VARIANT_NAMES,
   variantsNamed,
-} from './variants.js';
+} from '../bench/variants.js';
+import { nonNegativeInt, positiveInt } from './options.js';
 
 interface BenchFlags {
   variants?: string[];

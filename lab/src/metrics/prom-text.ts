@@ -1,3 +1,5 @@
+import type { MetricReader } from './app-sample.js';
+
 export interface PromSample {
   name: string;
   labels: Record<string, string>;
@@ -64,4 +66,13 @@ export function bucketsOf(
     byBound.set(bound, (byBound.get(bound) ?? 0) + sample.value);
   }
   return [...byBound.entries()].sort((a, b) => a[0] - b[0]);
+}
+
+/** The report's view of one scrape (sources/app-sample.ts). */
+export function expositionReader(samples: PromSample[]): MetricReader {
+  return {
+    sum: (name, labels) => sumOf(samples, name, labels),
+    buckets: (name, labels) => bucketsOf(samples, name, labels),
+    has: (name) => samples.some((sample) => sample.name === name),
+  };
 }

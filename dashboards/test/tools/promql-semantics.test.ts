@@ -7,7 +7,7 @@
  * match each run's own async baseline.
  */
 import { describe, expect, it } from 'vitest';
-import { substituteVariables } from '../src/extract.js';
+import { substituteVariables } from '../../src/extract.js';
 import {
   EVENT_LOOP_DELAY_MAX_BY_STRATEGY,
   MEASURE_MAX_EVENT_LOOP_DELAY,
@@ -16,8 +16,8 @@ import {
   MEASURE_TASKS_DONE,
   measureProbeQuantile,
   measureProbeQuantileRatioToAsync,
-} from '../src/queries.js';
-import { type ExprTest, testExpressions } from './support/promtool.js';
+} from '../../src/queries.js';
+import { type ExprTest, testExpressions } from '../support/promtool.js';
 
 const STEP_S = 5;
 const END_S = 700;

@@ -1,0 +1,57 @@
+import type { StrategyResult } from '../../model.js';
+import type { CellMeasurements } from '../../sources/measurements.js';
+import { costsOf } from './costs.js';
+import { eventLoopOf } from './event-loop.js';
+import { requestsOf } from './requests.js';
+import { type CellPoint, seriesOf } from './series.js';
+import { tasksOf } from './tasks.js';
+import { scrapedDuring } from './timeline.js';
+
+/** A row's figures before the report compares it with its baseline and names it. */
+export type CellResult = Omit<StrategyResult, 'ratios' | 'row'>;
+
+export interface CellFigures {
+  result: CellResult;
+  series: CellPoint[];
+  /** What the figures cannot know exactly, in words (prometheus.json and the console show them). */
+  notes: string[];
+}
+
+/**
+ * The one builder of a row's figures, whichever source measured it: the requests, the event loop,
+ * the tasks, the costs and the per-second series, each from the counters at two instants.
+ */
+export function cellFigures(measured: CellMeasurements): CellFigures {
+  const { cell, app, client } = measured;
+  const requests = requestsOf(client, app, cell.strategy);
+  const loop = eventLoopOf(app);
+  const tasks = tasksOf(app);
+  const costs = costsOf(app);
+  const notes: string[] = [];
+  if (scrapedDuring(app) && !loop.lagMaxExact) {
+    const windowS = Math.max(0, ...app.samples.map((sample) => sample.lagWindowS));
+    notes.push(
+      `${cell.strategy}: the measure phase (${((app.to - app.from) / 1000).toFixed(1)} s) is not longer than the app's event-loop max window (${windowS} s), so its max lag is an upper bound (window max capped by the delay histogram's bucket).`,
+    );
+  }
+  return {
+    result: {
+      ...cell,
+      probe: requests.probe,
+      probeServer: requests.probeServer,
+      trigger: requests.trigger,
+      droppedIterations: requests.droppedIterations,
+      eventLoop: loop.eventLoop,
+      tasks: tasks.tasks,
+      ...(costs.costs ? { costs: costs.costs } : {}),
+      resolution: {
+        ...requests.resolution,
+        ...loop.resolution,
+        ...tasks.resolution,
+        ...costs.resolution,
+      },
+    },
+    series: seriesOf(measured),
+    notes,
+  };
+}
