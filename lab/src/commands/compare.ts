@@ -46,6 +46,7 @@ import {
   type ScenarioName,
   strategyList,
 } from './options.js';
+import { assertWritableParent } from './output-folder.js';
 import { printBudgetSummary } from './print.js';
 import { type WrittenRunFolder, writeRunFolder } from './run-folder.js';
 
@@ -89,15 +90,18 @@ function defaultRunId(now = new Date()): string {
   return now.toISOString().replace(/\..*$/, '').replace(/:/g, '-');
 }
 
-function describeStatus(status: LiveStatus): string {
+/** `external`: the app was already running (--target-url): looplab neither starts nor stops it. */
+function describeStatus(status: LiveStatus, external: boolean): string {
   const clock = `${Math.min(status.elapsedS, status.totalS).toFixed(0)}/${status.totalS} s`;
   switch (status.phase) {
     case 'starting':
-      return 'starting the target app…';
+      return external ? 'checking that the target answers…' : 'starting the target app…';
     case 'warm-up':
       return `warm-up ${clock}`;
     case 'stopping':
-      return 'stopping the target app (draining its tasks)…';
+      return external
+        ? 'waiting for the last requests…'
+        : 'stopping the target app (draining its tasks)…';
     case 'measuring':
       return `${clock} · /ping p99 (last 5 s) ${formatMs(status.probeP99Ms)} ms · max event-loop lag ${formatMs(status.lagMaxMs)} ms · tasks done ${status.tasksDone}${status.errors > 0 ? ` · ${status.errors} errors` : ''}`;
   }
@@ -185,6 +189,7 @@ async function compare(
   }
   const pinning: Pinning = flags.pin ? choosePinning() : { app: null, load: null };
   const folder = resolve(flags.out, config.runId);
+  assertWritableParent(flags.out);
   const startedAt = new Date().toISOString();
   const interactive = Boolean(process.stdout.isTTY);
   const totalS = cells.length * (config.durationS + config.warmupS);
@@ -194,10 +199,17 @@ async function compare(
   const tasks = new Listr<Context>(
     [
       {
-        title: 'Build the target app and find the load generator',
+        title:
+          config.targetUrl === null
+            ? 'Build the target app and find the load generator'
+            : 'Find the load generator',
         task: async (ctx, task) => {
           ctx.vegeta = await prepareTools(repoRoot, config.targetUrl === null);
-          task.title = `Target app built; vegeta ${ctx.vegeta.version}; event loop on CPU ${placement.mainThread ?? 'any'}, pools, workers and load on CPU ${placement.offLoop ?? 'any'}; ${cells.length} runs, ~${Math.ceil(totalS / 60)} min of load`;
+          const app =
+            config.targetUrl === null
+              ? `Target app built; event loop on CPU ${placement.mainThread ?? 'any'}, pools, workers and load on CPU ${placement.offLoop ?? 'any'}`
+              : `Target ${config.targetUrl} (already running); load on CPU ${placement.load ?? 'any'}`;
+          task.title = `${app}; vegeta ${ctx.vegeta.version}; ${cells.length} runs, ~${Math.ceil(totalS / 60)} min of load`;
         },
       },
       ...cells.map((cell) => ({
@@ -218,7 +230,7 @@ async function compare(
                 if (!interactive && status.phase === 'measuring' && Date.now() - lastPrinted < 5000)
                   return;
                 lastPrinted = Date.now();
-                task.output = describeStatus(status);
+                task.output = describeStatus(status, config.targetUrl !== null);
               },
             },
             cell,
