@@ -35,6 +35,9 @@ export const defaultsData = {
     "LOOPLAB_RETRY_AFTER_SECONDS": 1,
     "LOOPLAB_EVENT_LOOP_RESOLUTION_MS": 5,
     "LOOPLAB_EVENT_LOOP_WINDOW_S": 10,
+    "LOOPLAB_ATTRIBUTION": "on",
+    "LOOPLAB_STALL_THRESHOLD_MS": 50,
+    "LOOPLAB_STALL_SAMPLE_INTERVAL_MS": 5,
     "LOOPLAB_CHUNK_MS": 5,
     "LOOPLAB_QUEUE_LOCK_MS": 30000,
     "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
@@ -379,7 +382,8 @@ export const metricsData = {
     "target": "Which target app the load generator drove (node or fastapi).",
     "role": "probe (GET /ping) or trigger (the strategy's endpoint).",
     "status": "HTTP status seen by the client; \"0\" is a transport error or timeout.",
-    "phase": "Run phase of a strategy: warmup or measure."
+    "phase": "Run phase of a strategy: warmup or measure.",
+    "class": "Class of an event-loop stall: on_cpu (the loop thread burned CPU), off_cpu (it waited: sleep, sync I/O, Atomics.wait), gil_wait (Python: it waited for the GIL another thread held), native (Python: the watchdog itself was held up: native code held the GIL)."
   },
   "metrics": {
     "eventLoopDelay": {
@@ -447,6 +451,49 @@ export const metricsData = {
         "fastapi"
       ],
       "help": "Seconds the event loop spent idle, waiting for I/O."
+    },
+    "eventLoopStalls": {
+      "name": "looplab_eventloop_stalls_total",
+      "type": "counter",
+      "labels": [
+        "class"
+      ],
+      "source": [
+        "app"
+      ],
+      "runtimes": [
+        "node",
+        "fastapi"
+      ],
+      "help": "Event-loop stalls longer than the stall threshold (LOOPLAB_STALL_THRESHOLD_MS), by class. Counted when the loop turns again."
+    },
+    "eventLoopStalledSeconds": {
+      "name": "looplab_eventloop_stalled_seconds_total",
+      "type": "counter",
+      "labels": [
+        "class"
+      ],
+      "source": [
+        "app"
+      ],
+      "runtimes": [
+        "node",
+        "fastapi"
+      ],
+      "help": "Seconds the event loop spent in stalls longer than the threshold, by class."
+    },
+    "eventLoopStallThreshold": {
+      "name": "looplab_eventloop_stall_threshold_seconds",
+      "type": "gauge",
+      "labels": [],
+      "source": [
+        "app"
+      ],
+      "runtimes": [
+        "node",
+        "fastapi"
+      ],
+      "help": "The stall threshold in force (LOOPLAB_STALL_THRESHOLD_MS), so a plot of stalls can say what counted."
     },
     "httpServerDuration": {
       "name": "http_server_request_duration_seconds",

@@ -1,0 +1,132 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { register as globalRegistry, type Registry } from 'prom-client';
+import { StallAttribution } from './attribution.js';
+import { EventLoopDelayMetrics } from './event-loop-delay.js';
+import {
+  answerStalls,
+  type HttpAnswer,
+  METRICS_PATH,
+  pathOf,
+  type ReplyLike,
+  STALLS_PATH,
+} from './http.js';
+import { type InstrumentOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { type DetectedStall, StallDetector } from './stall-detector.js';
+import type { StallsDocument } from './stall-document.js';
+import { StallLog } from './stall-log.js';
+import { StallMetrics } from './stall-metrics.js';
+
+/** Profiles are collected this often even if nobody reads, so memory stays bounded. */
+const COLLECT_EVERY_MS = 5000;
+
+export interface LooplabInstrument {
+  /** The settings in force. */
+  readonly options: Readonly<ResolvedOptions>;
+  /** The stalls held, from `since` (a previous document's `next`) on; all held ones without it. */
+  stalls(since?: number): StallsDocument;
+  /**
+   * node:http and Express: answers `GET /looplab/stalls` (and `GET /metrics` with
+   * `serveMetrics`) and returns true; otherwise calls `next` if given and returns false.
+   */
+  handle(request: IncomingMessage, response: ServerResponse, next?: () => void): boolean;
+  /** Fastify: `fastify.get('/looplab/stalls', looplab.fastifyHandler)`. */
+  fastifyHandler(request: { url: string }, reply: ReplyLike): ReplyLike;
+  /** Stops the timers and the profiler (the metrics stay registered). */
+  stop(): void;
+}
+
+/**
+ * One call gives a Node service looplab's event-loop instruments on its prom-client registry:
+ * the cumulative delay histogram with the exact window max, utilization, stall counters by
+ * class, and (unless `attribution: false`) which code ran during each stall.
+ */
+export function instrument(options: InstrumentOptions = {}): LooplabInstrument {
+  const settings = resolveOptions(options);
+  const registry: Registry = options.registry ?? globalRegistry;
+  const delay = new EventLoopDelayMetrics(registry, settings.resolutionMs, settings.windowSeconds);
+  const stallMetrics = new StallMetrics(registry, settings.stallThresholdMs);
+  const log = new StallLog(settings.maxStalls);
+  // The first profile starts before the heartbeat: starting it takes a while (see profiler.ts).
+  const attribution = settings.attribution
+    ? new StallAttribution(settings.sampleIntervalMs, settings.maxStacksPerStall)
+    : undefined;
+
+  const onStall = (stall: DetectedStall): void => {
+    stallMetrics.record(stall);
+    const record = log.add({
+      startMs: stall.startMs,
+      endMs: stall.endMs,
+      durationMs: stall.durationMs,
+      class: stall.class,
+      cpuMs: stall.cpuMs,
+      samples: 0,
+      stacks: [],
+    });
+    attribution?.add(record, stall);
+  };
+  const detector = new StallDetector(settings.stallThresholdMs, onStall);
+
+  /** A stall that just ended is detected before the profile holding it is collected. */
+  const collect = (): void => {
+    detector.beat();
+    attribution?.collect();
+  };
+  const collector = setInterval(collect, COLLECT_EVERY_MS);
+  collector.unref();
+
+  const stalls = (since?: number): StallsDocument => {
+    collect();
+    return {
+      schemaVersion: 1,
+      runtime: 'node',
+      attribution: attribution !== undefined,
+      thresholdMs: settings.stallThresholdMs,
+      sampleIntervalMs: settings.sampleIntervalMs,
+      ...log.read(since),
+    };
+  };
+
+  const send = (response: ServerResponse, answer: HttpAnswer): void => {
+    response.writeHead(answer.statusCode, { 'content-type': answer.contentType });
+    response.end(answer.body);
+  };
+
+  const serveMetrics = (response: ServerResponse): void => {
+    registry.metrics().then(
+      (body) => send(response, { statusCode: 200, contentType: registry.contentType, body }),
+      (error: unknown) =>
+        send(response, { statusCode: 500, contentType: 'text/plain', body: String(error) }),
+    );
+  };
+
+  return {
+    options: settings,
+    stalls,
+    handle(request, response, next) {
+      const path = pathOf(request.url);
+      if (request.method === 'GET' && path === STALLS_PATH) {
+        send(response, answerStalls(stalls, request.url));
+        return true;
+      }
+      if (settings.serveMetrics && request.method === 'GET' && path === METRICS_PATH) {
+        serveMetrics(response);
+        return true;
+      }
+      next?.();
+      return false;
+    },
+    fastifyHandler(request, reply) {
+      const answer = answerStalls(stalls, request.url);
+      return reply
+        .code(answer.statusCode)
+        .header('content-type', answer.contentType)
+        .send(answer.body);
+    },
+    stop() {
+      clearInterval(collector);
+      detector.stop();
+      attribution?.stop();
+      delay.stop();
+    },
+  };
+}
