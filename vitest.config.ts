@@ -8,6 +8,7 @@ export default defineConfig({
           name: 'unit',
           include: [
             'contract/src/**/*.spec.ts',
+            'instrument/node/src/**/*.spec.ts',
             'target-app/src/**/*.spec.ts',
             'lab/src/**/*.spec.ts',
             'dashboards/src/**/*.spec.ts',
@@ -20,6 +21,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: [
+            'instrument/node/test/**/*.test.ts',
             'target-app/test/**/*.test.ts',
             'test/contract/**/*.test.ts',
             'lab/test/**/*.test.ts',

@@ -92,7 +92,8 @@ const roundMs = (us: number) => Math.round(us) / 1000;
 
 /**
  * The samples of one window folded by stack, heaviest first; past `maxStacks` the lightest
- * are merged into one "(other stacks)" stack so the weights still add up.
+ * are merged into one "(other stacks)" stack so the weights still add up. Resolving frames
+ * (source maps) is the costly part, so it is done for the kept stacks only.
  */
 export function foldWindow(
   index: ProfileIndex,
@@ -101,23 +102,16 @@ export function foldWindow(
   maxStacks: number,
 ): WindowFold {
   const { samples, weightUs } = index.weigh(window);
-  const byStack = new Map<string, { frames: StallFrame[]; weightUs: number }>();
-  for (const [node, weight] of weightUs) {
-    const frames = index.callStack(node).map(resolveFrame);
-    const key = JSON.stringify(frames);
-    const folded = byStack.get(key);
-    if (folded) folded.weightUs += weight;
-    else byStack.set(key, { frames, weightUs: weight });
-  }
-  const sorted = [...byStack.values()].sort((a, b) => b.weightUs - a.weightUs);
+  // A profile node is one call path, so nodes are stacks; only the kept ones are resolved.
+  const sorted = [...weightUs].sort((a, b) => b[1] - a[1]);
   const kept = sorted.length > maxStacks ? sorted.slice(0, maxStacks - 1) : sorted;
-  const stacks: StallStack[] = kept.map((stack) => ({
+  const stacks: StallStack[] = kept.map(([node, weight]) => ({
     thread: 'main',
-    weightMs: roundMs(stack.weightUs),
-    frames: stack.frames,
+    weightMs: roundMs(weight),
+    frames: index.callStack(node).map(resolveFrame),
   }));
   if (kept.length < sorted.length) {
-    const otherUs = sorted.slice(kept.length).reduce((sum, stack) => sum + stack.weightUs, 0);
+    const otherUs = sorted.slice(kept.length).reduce((sum, [, weight]) => sum + weight, 0);
     stacks.push({ thread: 'main', weightMs: roundMs(otherUs), frames: [OTHER_STACKS_FRAME] });
   }
   return { samples, stacks };

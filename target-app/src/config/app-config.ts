@@ -10,7 +10,12 @@ const integer = (min: number, max: number) =>
     .string()
     .regex(/^-?\d+$/, { error: 'must be a decimal integer' })
     .transform(Number)
-    .pipe(z.number().min(min).max(max));
+    .pipe(
+      z
+        .number()
+        .min(min, { error: `must be from ${min} to ${max}` })
+        .max(max, { error: `must be from ${min} to ${max}` }),
+    );
 const onOff = z.enum(['on', 'off']);
 
 const defaultPoolSize = Math.max(1, availableParallelism() - 1);
