@@ -1,13 +1,14 @@
 // What stall attribution costs /ping: the built app with LOOPLAB_ATTRIBUTION=on against off,
-// side by side. Each round starts both apps, pinned to CPU 0 together, and drives /ping on both
-// at the same constant rate at the same time from CPU 1 (vegeta, open model), so whatever else
-// the machine is doing hits both alike. Per app: its CPU time per request (all threads; the
-// capacity it leaves: throughput at saturation is its inverse) and the client-side p50/p99.
-// Rounds swap which app is started first. Then a closed-loop wrk run per app, alternating, for
-// throughput at saturation (noisier on a shared machine).
-// Usage: node scripts/bench-attribution.mjs [--rounds 5] [--seconds 15] [--rate 1500]
+// side by side. Each round starts both apps pinned together to CPU 0, so whatever else the
+// machine does hits both alike, and drives them at the same time from CPU 1:
+//   1. wrk on both at once, closed loop: both always runnable on one core, the scheduler gives
+//      each about half of it, so the ratio of their throughputs is the ratio of their costs
+//      per request (and each app's CPU time per request is measured too);
+//   2. vegeta on both at once at the same constant rate (open model): client-side p50/p99.
+// Rounds swap which app starts first. Medians and ranges over the rounds at the end.
+// Usage: node scripts/bench-attribution.mjs [--rounds 5] [--seconds 10] [--rate 400]
 //        [--interval MS]  (LOOPLAB_STALL_SAMPLE_INTERVAL_MS for the "on" app)
-// Needs vegeta (.tools/bin, npm run setup) and wrk (Debian's package); Linux (taskset, /proc).
+// Needs wrk (Debian's package) and vegeta (.tools/bin, npm run setup); Linux (taskset, /proc).
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
@@ -19,8 +20,8 @@ const VEGETA = join(APP_ROOT, '..', '.tools', 'bin', 'vegeta');
 const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '5' },
-    seconds: { type: 'string', default: '15' },
-    rate: { type: 'string', default: '1500' },
+    seconds: { type: 'string', default: '10' },
+    rate: { type: 'string', default: '400' },
     interval: { type: 'string' },
   },
 });
@@ -88,9 +89,24 @@ async function vegeta(url, durationS) {
   };
 }
 
-async function wrkRps(url) {
-  const { stdout } = await run('taskset', ['-c', '1', 'wrk', '-t1', '-c16', '-d8s', url]);
-  return Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
+async function wrk(url, durationS) {
+  const { stdout } = await run('taskset', [
+    '-c',
+    '1',
+    'wrk',
+    '-t1',
+    '-c16',
+    `-d${durationS}s`,
+    '--latency',
+    url,
+  ]);
+  const p99 = /99%\s+([\d.]+)(us|ms|s)/.exec(stdout);
+  const scale = { us: 0.001, ms: 1, s: 1000 }[p99?.[2] ?? 'ms'];
+  return {
+    requests: Number(/(\d+) requests in/.exec(stdout)?.[1]),
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]),
+    wrkP99Ms: Number(p99?.[1]) * scale,
+  };
 }
 
 async function stop(app) {
@@ -112,24 +128,26 @@ for (let round = 0; round < rounds; round++) {
   const apps = [];
   for (const attribution of order) apps.push(await startApp(attribution));
   try {
-    await Promise.all(apps.map((app) => vegeta(app.url, 3))); // warm-up
+    await Promise.all(apps.map((app) => wrk(app.url, 3))); // warm-up: JIT, first collection
     const before = apps.map((app) => cpuSeconds(app.child.pid));
-    const results = await Promise.all(apps.map((app) => vegeta(app.url, seconds)));
+    const closed = await Promise.all(apps.map((app) => wrk(app.url, seconds)));
+    const cpu = apps.map((app, i) => cpuSeconds(app.child.pid) - before[i]);
+    const open = await Promise.all(apps.map((app) => vegeta(app.url, seconds)));
     const row = { round };
     apps.forEach((app, i) => {
-      const cpuUs = ((cpuSeconds(app.child.pid) - before[i]) * 1e6) / results[i].requests;
-      row[app.attribution] = { ...results[i], cpuUs };
+      row[app.attribution] = {
+        ...closed[i],
+        cpuUs: (cpu[i] * 1e6) / closed[i].requests,
+        ...open[i],
+      };
     });
-    for (const app of [...apps].sort(() => (round % 2 ? 1 : -1))) {
-      row[app.attribution].rps = await wrkRps(app.url);
-    }
     rows.push(row);
     console.log(
       `round ${round + 1}: ` +
         ['on', 'off']
           .map(
             (side) =>
-              `${side} ${row[side].cpuUs.toFixed(1)} µs CPU/req, p50 ${row[side].p50Ms.toFixed(2)} p99 ${row[side].p99Ms.toFixed(2)} ms, wrk ${row[side].rps.toFixed(0)} req/s`,
+              `${side} ${row[side].rps.toFixed(0)} req/s, ${row[side].cpuUs.toFixed(1)} µs CPU/req, wrk p99 ${row[side].wrkP99Ms.toFixed(2)} ms, ${rate}/s p50 ${row[side].p50Ms.toFixed(2)} p99 ${row[side].p99Ms.toFixed(2)} ms`,
           )
           .join(' | '),
     );
@@ -139,13 +157,22 @@ for (let round = 0; round < rounds; round++) {
 }
 
 const pick = (side, key) => rows.map((row) => row[side][key]);
-const capacity = rows.map((row) => row.off.cpuUs / row.on.cpuUs);
-const rps = rows.map((row) => row.on.rps / row.off.rps);
-const p99Delta = rows.map((row) => row.on.p99Ms - row.off.p99Ms);
+const per = (key, f) => rows.map((row) => f(row.on[key], row.off[key]));
+const line = (label, key, unit, digits = 2) =>
+  `  ${label.padEnd(16)} on ${median(pick('on', key)).toFixed(digits)} ${unit} (${range(pick('on', key), digits)}), off ${median(pick('off', key)).toFixed(digits)} ${unit} (${range(pick('off', key), digits)})`;
+const throughput = per('rps', (on, off) => on / off);
+const cpuRatio = per('cpuUs', (on, off) => off / on);
+const p99Delta = per('p99Ms', (on, off) => on - off);
 console.log(
-  `\n${rounds} rounds, /ping at ${rate}/s on each app at once, ${seconds} s; medians (range):\n` +
-    `  CPU per request   on ${median(pick('on', 'cpuUs')).toFixed(1)} µs (${range(pick('on', 'cpuUs'), 1)}), off ${median(pick('off', 'cpuUs')).toFixed(1)} µs (${range(pick('off', 'cpuUs'), 1)})\n` +
-    `  capacity on/off   ${median(capacity).toFixed(3)}× (${range(capacity, 3)})  [off CPU/req ÷ on CPU/req, per round]\n` +
-    `  p99               on ${median(pick('on', 'p99Ms')).toFixed(2)} ms (${range(pick('on', 'p99Ms'))}), off ${median(pick('off', 'p99Ms')).toFixed(2)} ms (${range(pick('off', 'p99Ms'))}); on − off ${median(p99Delta).toFixed(2)} ms (${range(p99Delta)})\n` +
-    `  wrk throughput    on/off ${median(rps).toFixed(3)}× (${range(rps, 3)}), alternating, closed loop`,
+  [
+    `\n${rounds} rounds of ${seconds} s; medians (range over rounds):`,
+    line('throughput', 'rps', 'req/s', 0),
+    `  ${'on/off'.padEnd(16)} ${median(throughput).toFixed(3)}× (${range(throughput, 3)}) per round`,
+    line('CPU per request', 'cpuUs', 'µs', 1),
+    `  ${'off/on CPU'.padEnd(16)} ${median(cpuRatio).toFixed(3)}× (${range(cpuRatio, 3)}) per round`,
+    line('wrk p99', 'wrkP99Ms', 'ms'),
+    line(`${rate}/s p50`, 'p50Ms', 'ms'),
+    line(`${rate}/s p99`, 'p99Ms', 'ms'),
+    `  ${'p99 on − off'.padEnd(16)} ${median(p99Delta).toFixed(2)} ms (${range(p99Delta)}) per round`,
+  ].join('\n'),
 );

@@ -16,9 +16,6 @@ import type { StallsDocument } from './stall-document.js';
 import { StallLog } from './stall-log.js';
 import { StallMetrics } from './stall-metrics.js';
 
-/** Profiles are collected this often even if nobody reads, so memory stays bounded. */
-const COLLECT_EVERY_MS = 5000;
-
 export interface LooplabInstrument {
   /** The settings in force. */
   readonly options: Readonly<ResolvedOptions>;
@@ -71,7 +68,8 @@ export function instrument(options: InstrumentOptions = {}): LooplabInstrument {
     detector.beat();
     attribution?.collect();
   };
-  const collector = setInterval(collect, COLLECT_EVERY_MS);
+  // Collected periodically even if nobody reads, so the profile's memory stays bounded.
+  const collector = setInterval(collect, settings.collectEveryMs);
   collector.unref();
 
   const stalls = (since?: number): StallsDocument => {

@@ -30,6 +30,8 @@ export interface InstrumentOptions {
   maxStalls?: number;
   /** Stacks kept per stall, the rest merged into one "(other stacks)" (default 50). */
   maxStacksPerStall?: number;
+  /** How often the profile is collected when nobody reads the stalls (ms, default 5000). */
+  collectEveryMs?: number;
 }
 
 export interface ResolvedOptions {
@@ -41,6 +43,7 @@ export interface ResolvedOptions {
   serveMetrics: boolean;
   maxStalls: number;
   maxStacksPerStall: number;
+  collectEveryMs: number;
 }
 
 export class InstrumentOptionError extends RangeError {
@@ -73,6 +76,7 @@ export function resolveOptions(options: InstrumentOptions = {}): ResolvedOptions
     serveMetrics: options.serveMetrics ?? false,
     maxStalls: options.maxStalls ?? 2000,
     maxStacksPerStall: options.maxStacksPerStall ?? 50,
+    collectEveryMs: options.collectEveryMs ?? 5000,
   };
   const problems = [
     ...(Object.keys(SETTING_BOUNDS) as BoundedSetting[]).map((name) =>
@@ -80,6 +84,7 @@ export function resolveOptions(options: InstrumentOptions = {}): ResolvedOptions
     ),
     positiveIntegerProblem('maxStalls', resolved.maxStalls),
     positiveIntegerProblem('maxStacksPerStall', resolved.maxStacksPerStall),
+    positiveIntegerProblem('collectEveryMs', resolved.collectEveryMs),
   ].filter((problem): problem is string => problem !== undefined);
   if (problems.length > 0) throw new InstrumentOptionError(problems);
   return resolved;
