@@ -11,12 +11,14 @@ import type { CpuProfile } from './cpu-profile.js';
  * another profile running it costs ~0.2 ms, and ending one ~0.3 ms. The inspector's own
  * console.profile() is the only way to hold two profiles at once (Profiler.start holds one).
  */
+/** Profile titles are unique in the process, even with more than one profiler. */
+let profilesStarted = 0;
+
 export class ContinuousProfiler {
   private readonly session = new Session();
   private running: string;
   private ending: string | undefined;
   private ended: CpuProfile | undefined;
-  private count = 0;
 
   constructor(sampleIntervalMs: number) {
     this.session.connect();
@@ -56,8 +58,8 @@ export class ContinuousProfiler {
   }
 
   private nextTitle(): string {
-    this.count += 1;
-    return `looplab-stalls-${process.pid}-${this.count}`;
+    profilesStarted += 1;
+    return `looplab-stalls-${profilesStarted}`;
   }
 
   private post(method: string, params?: object): void {
