@@ -2,8 +2,8 @@
 // side by side. Each round starts both apps pinned together to CPU 0, so whatever else the
 // machine does hits both alike, and drives them at the same time from CPU 1:
 //   1. wrk on both at once, closed loop: both always runnable on one core, the scheduler gives
-//      each about half of it, so the ratio of their throughputs is the ratio of their costs
-//      per request (and each app's CPU time per request is measured too);
+//      each about half of it; each app's CPU time per request is measured, for the whole
+//      process and for its main thread (the one that limits throughput when other cores exist);
 //   2. vegeta on both at once at the same constant rate (open model): client-side p50/p99.
 // Rounds swap which app starts first. Medians and ranges over the rounds at the end.
 // Usage: node scripts/bench-attribution.mjs [--rounds 5] [--seconds 10] [--rate 400]
@@ -57,10 +57,13 @@ async function startApp(attribution) {
   throw new Error(`app exited before listening:\n${buffered}`);
 }
 
-/** CPU seconds the whole app process (every thread) has used: /proc/<pid>/stat utime + stime. */
+/** CPU seconds used (utime + stime) by the whole process, and by its main thread alone. */
 function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  const read = (path) => {
+    const fields = readFileSync(path, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  };
+  return { process: read(`/proc/${pid}/stat`), main: read(`/proc/${pid}/task/${pid}/stat`) };
 }
 
 async function vegeta(url, durationS) {
@@ -131,13 +134,17 @@ for (let round = 0; round < rounds; round++) {
     await Promise.all(apps.map((app) => wrk(app.url, 3))); // warm-up: JIT, first collection
     const before = apps.map((app) => cpuSeconds(app.child.pid));
     const closed = await Promise.all(apps.map((app) => wrk(app.url, seconds)));
-    const cpu = apps.map((app, i) => cpuSeconds(app.child.pid) - before[i]);
+    const cpu = apps.map((app, i) => {
+      const after = cpuSeconds(app.child.pid);
+      return { process: after.process - before[i].process, main: after.main - before[i].main };
+    });
     const open = await Promise.all(apps.map((app) => vegeta(app.url, seconds)));
     const row = { round };
     apps.forEach((app, i) => {
       row[app.attribution] = {
         ...closed[i],
-        cpuUs: (cpu[i] * 1e6) / closed[i].requests,
+        cpuUs: (cpu[i].process * 1e6) / closed[i].requests,
+        mainCpuUs: (cpu[i].main * 1e6) / closed[i].requests,
         ...open[i],
       };
     });
@@ -147,7 +154,7 @@ for (let round = 0; round < rounds; round++) {
         ['on', 'off']
           .map(
             (side) =>
-              `${side} ${row[side].rps.toFixed(0)} req/s, ${row[side].cpuUs.toFixed(1)} µs CPU/req, wrk p99 ${row[side].wrkP99Ms.toFixed(2)} ms, ${rate}/s p50 ${row[side].p50Ms.toFixed(2)} p99 ${row[side].p99Ms.toFixed(2)} ms`,
+              `${side} ${row[side].rps.toFixed(0)} req/s, ${row[side].cpuUs.toFixed(1)} µs CPU/req (main thread ${row[side].mainCpuUs.toFixed(1)}), wrk p99 ${row[side].wrkP99Ms.toFixed(2)} ms, ${rate}/s p50 ${row[side].p50Ms.toFixed(2)} p99 ${row[side].p99Ms.toFixed(2)} ms`,
           )
           .join(' | '),
     );
@@ -162,6 +169,7 @@ const line = (label, key, unit, digits = 2) =>
   `  ${label.padEnd(16)} on ${median(pick('on', key)).toFixed(digits)} ${unit} (${range(pick('on', key), digits)}), off ${median(pick('off', key)).toFixed(digits)} ${unit} (${range(pick('off', key), digits)})`;
 const throughput = per('rps', (on, off) => on / off);
 const cpuRatio = per('cpuUs', (on, off) => off / on);
+const mainRatio = per('mainCpuUs', (on, off) => off / on);
 const p99Delta = per('p99Ms', (on, off) => on - off);
 console.log(
   [
@@ -170,6 +178,8 @@ console.log(
     `  ${'on/off'.padEnd(16)} ${median(throughput).toFixed(3)}× (${range(throughput, 3)}) per round`,
     line('CPU per request', 'cpuUs', 'µs', 1),
     `  ${'off/on CPU'.padEnd(16)} ${median(cpuRatio).toFixed(3)}× (${range(cpuRatio, 3)}) per round`,
+    line('main thread CPU', 'mainCpuUs', 'µs', 1),
+    `  ${'off/on main'.padEnd(16)} ${median(mainRatio).toFixed(3)}× (${range(mainRatio, 3)}) per round: the capacity ratio where the profiler's own thread has another core`,
     line('wrk p99', 'wrkP99Ms', 'ms'),
     line(`${rate}/s p50`, 'p50Ms', 'ms'),
     line(`${rate}/s p99`, 'p99Ms', 'ms'),

@@ -1,10 +1,10 @@
-// Builds the app when dist/ is missing or older than any source file, so `npm start` just works.
+// Builds the app (and the contract and @looplab/instrument it imports) when a dist/ is missing or
+// older than any of its source files, so `npm start` just works.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const entry = join(root, 'dist', 'main.js');
 
 function newestMtime(dir) {
   let newest = 0;
@@ -15,7 +15,16 @@ function newestMtime(dir) {
   return newest;
 }
 
-if (!existsSync(entry) || statSync(entry).mtimeMs < newestMtime(join(root, 'src'))) {
-  process.stderr.write('looplab: building the target app...\n');
-  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+/** The app and the workspaces it imports, in build order: each is rebuilt when stale. */
+const packages = [
+  { dir: join(root, '..', 'contract'), entry: 'dist/index.js' },
+  { dir: join(root, '..', 'instrument', 'node'), entry: 'dist/index.js' },
+  { dir: root, entry: 'dist/main.js' },
+];
+for (const { dir, entry } of packages) {
+  const built = join(dir, entry);
+  if (!existsSync(built) || statSync(built).mtimeMs < newestMtime(join(dir, 'src'))) {
+    process.stderr.write(`looplab: building ${dir}...\n`);
+    execFileSync('npm', ['run', 'build'], { cwd: dir, stdio: 'inherit' });
+  }
 }

@@ -81,7 +81,7 @@ describe('stall attribution names the code that held the loop (real app, /ping p
     ['inline', 'cpu'],
     ['inline', 'hash'],
   ] as const)(
-    '%s %s: on_cpu, the workload function is the top frame with ≥ 80 %% of stalled time',
+    '%s %s: on_cpu, the workload function is the top frame, at least 80 percent of stalled time',
     async (name, workload) => {
       const stalls = await phase(app, name, workload);
       console.log(`${name} ${workload}: ${describeStalls(stalls)}`);

@@ -102,7 +102,7 @@ describe('a recorded profile: 60 ms in burnCpu, then 40 ms in sleepFor', () => {
   it.each([
     ['burn', 'burnCpu'],
     ['sleep', 'sleepFor'],
-  ] as const)('the %s window is %s for at least 90 %% of its length', (name, leaf) => {
+  ] as const)('the %s window is %s for at least 90 percent of its length', (name, leaf) => {
     expect(leafShare(fixture.windows[name], leaf)).toBeGreaterThanOrEqual(0.9);
   });
 

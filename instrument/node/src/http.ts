@@ -1,4 +1,5 @@
-import { STATUS_CODES } from 'node:http';
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
+import type { Registry } from 'prom-client';
 import type { StallsDocument } from './stall-document.js';
 
 export const STALLS_PATH = '/looplab/stalls';
@@ -55,4 +56,56 @@ export interface ReplyLike {
   code(statusCode: number): ReplyLike;
   header(name: string, value: string): ReplyLike;
   send(payload: string): ReplyLike;
+}
+
+export interface HttpHandlers {
+  /**
+   * node:http and Express: answers `GET /looplab/stalls` (and `GET /metrics` with
+   * `serveMetrics`) and returns true; otherwise calls `next` if given and returns false.
+   */
+  handle(request: IncomingMessage, response: ServerResponse, next?: () => void): boolean;
+  /** Fastify: `fastify.get('/looplab/stalls', looplab.fastifyHandler)`. */
+  fastifyHandler(request: { url: string }, reply: ReplyLike): ReplyLike;
+}
+
+function send(response: ServerResponse, answer: HttpAnswer): void {
+  response.writeHead(answer.statusCode, { 'content-type': answer.contentType });
+  response.end(answer.body);
+}
+
+function sendMetrics(response: ServerResponse, registry: Registry): void {
+  registry.metrics().then(
+    (body) => send(response, { statusCode: 200, contentType: registry.contentType, body }),
+    (error: unknown) =>
+      send(response, { statusCode: 500, contentType: 'text/plain', body: String(error) }),
+  );
+}
+
+/** The endpoint for each kind of server; `metrics`: also serve `GET /metrics` from it. */
+export function httpHandlers(
+  read: (since?: number) => StallsDocument,
+  metrics: Registry | undefined,
+): HttpHandlers {
+  return {
+    handle(request, response, next) {
+      const path = pathOf(request.url);
+      if (request.method === 'GET' && path === STALLS_PATH) {
+        send(response, answerStalls(read, request.url));
+        return true;
+      }
+      if (metrics && request.method === 'GET' && path === METRICS_PATH) {
+        sendMetrics(response, metrics);
+        return true;
+      }
+      next?.();
+      return false;
+    },
+    fastifyHandler(request, reply) {
+      const answer = answerStalls(read, request.url);
+      return reply
+        .code(answer.statusCode)
+        .header('content-type', answer.contentType)
+        .send(answer.body);
+    },
+  };
 }

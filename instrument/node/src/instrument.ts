@@ -1,33 +1,18 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { register as globalRegistry, type Registry } from 'prom-client';
 import { StallAttribution } from './attribution.js';
 import { EventLoopDelayMetrics } from './event-loop-delay.js';
-import {
-  answerStalls,
-  type HttpAnswer,
-  METRICS_PATH,
-  pathOf,
-  type ReplyLike,
-  STALLS_PATH,
-} from './http.js';
+import { type HttpHandlers, httpHandlers } from './http.js';
 import { type InstrumentOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { type DetectedStall, StallDetector } from './stall-detector.js';
 import type { StallsDocument } from './stall-document.js';
 import { StallLog } from './stall-log.js';
 import { StallMetrics } from './stall-metrics.js';
 
-export interface LooplabInstrument {
+export interface LooplabInstrument extends HttpHandlers {
   /** The settings in force. */
   readonly options: Readonly<ResolvedOptions>;
   /** The stalls held, from `since` (a previous document's `next`) on; all held ones without it. */
   stalls(since?: number): StallsDocument;
-  /**
-   * node:http and Express: answers `GET /looplab/stalls` (and `GET /metrics` with
-   * `serveMetrics`) and returns true; otherwise calls `next` if given and returns false.
-   */
-  handle(request: IncomingMessage, response: ServerResponse, next?: () => void): boolean;
-  /** Fastify: `fastify.get('/looplab/stalls', looplab.fastifyHandler)`. */
-  fastifyHandler(request: { url: string }, reply: ReplyLike): ReplyLike;
   /** Stops the timers and the profiler (the metrics stay registered). */
   stop(): void;
 }
@@ -84,42 +69,10 @@ export function instrument(options: InstrumentOptions = {}): LooplabInstrument {
     };
   };
 
-  const send = (response: ServerResponse, answer: HttpAnswer): void => {
-    response.writeHead(answer.statusCode, { 'content-type': answer.contentType });
-    response.end(answer.body);
-  };
-
-  const serveMetrics = (response: ServerResponse): void => {
-    registry.metrics().then(
-      (body) => send(response, { statusCode: 200, contentType: registry.contentType, body }),
-      (error: unknown) =>
-        send(response, { statusCode: 500, contentType: 'text/plain', body: String(error) }),
-    );
-  };
-
   return {
     options: settings,
     stalls,
-    handle(request, response, next) {
-      const path = pathOf(request.url);
-      if (request.method === 'GET' && path === STALLS_PATH) {
-        send(response, answerStalls(stalls, request.url));
-        return true;
-      }
-      if (settings.serveMetrics && request.method === 'GET' && path === METRICS_PATH) {
-        serveMetrics(response);
-        return true;
-      }
-      next?.();
-      return false;
-    },
-    fastifyHandler(request, reply) {
-      const answer = answerStalls(stalls, request.url);
-      return reply
-        .code(answer.statusCode)
-        .header('content-type', answer.contentType)
-        .send(answer.body);
-    },
+    ...httpHandlers(stalls, settings.serveMetrics ? registry : undefined),
     stop() {
       clearInterval(collector);
       detector.stop();
