@@ -18,6 +18,7 @@ export default defineConfig({
           name: 'unit',
           include: [
             'contract/src/**/*.spec.ts',
+            'instrument/node/src/**/*.spec.ts',
             'target-app/src/**/*.spec.ts',
             'lab/src/**/*.spec.ts',
             'dashboards/src/**/*.spec.ts',
@@ -45,6 +46,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: [
+            'instrument/node/test/**/*.test.ts',
             'target-app/test/**/*.test.ts',
             'test/contract/**/*.test.ts',
             'test/readme/**/*.test.ts',

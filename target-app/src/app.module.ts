@@ -1,3 +1,4 @@
+import { instrument } from '@looplab/instrument';
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { createTaskService } from './common/tasks/create-task-service.js';
@@ -7,12 +8,12 @@ import { Readiness } from './health/readiness.js';
 import { HealthController } from './http/health.controller.js';
 import { MetricsController } from './http/metrics.controller.js';
 import { ProbeController } from './http/probe.controller.js';
+import { StallsController } from './http/stalls.controller.js';
 import { TasksController } from './http/tasks.controller.js';
-import { EventLoopMetrics } from './metrics/event-loop-metrics.js';
 import { HttpMetrics } from './metrics/http-metrics.js';
 import { MetricsRegistry } from './metrics/metrics-registry.js';
 import { servedStrategies, unservedStrategies } from './strategies/registry.js';
-import { APP_CONFIG, LOGGER } from './tokens.js';
+import { APP_CONFIG, EVENT_LOOP, LOGGER } from './tokens.js';
 
 @Module({})
 export class AppModule {
@@ -30,6 +31,7 @@ export class AppModule {
         ...strategies.map(({ definition, feature }) => feature.controller({ definition, config })),
         TasksController,
         MetricsController,
+        StallsController,
         HealthController,
       ],
       providers: [
@@ -37,12 +39,15 @@ export class AppModule {
         { provide: LOGGER, useValue: logger },
         { provide: MetricsRegistry, useValue: metrics },
         {
-          provide: EventLoopMetrics,
-          useValue: new EventLoopMetrics(
-            metrics.registry,
-            config.LOOPLAB_EVENT_LOOP_RESOLUTION_MS,
-            config.LOOPLAB_EVENT_LOOP_WINDOW_S,
-          ),
+          provide: EVENT_LOOP,
+          useValue: instrument({
+            registry: metrics.registry,
+            resolutionMs: config.LOOPLAB_EVENT_LOOP_RESOLUTION_MS,
+            windowSeconds: config.LOOPLAB_EVENT_LOOP_WINDOW_S,
+            attribution: config.LOOPLAB_ATTRIBUTION === 'on',
+            stallThresholdMs: config.LOOPLAB_STALL_THRESHOLD_MS,
+            sampleIntervalMs: config.LOOPLAB_STALL_SAMPLE_INTERVAL_MS,
+          }),
         },
         { provide: HttpMetrics, useValue: new HttpMetrics(metrics.registry) },
         {

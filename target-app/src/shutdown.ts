@@ -1,9 +1,10 @@
+import type { LooplabInstrument } from '@looplab/instrument';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { TaskService } from './common/tasks/task-service.js';
 import { Readiness } from './health/readiness.js';
-import { EventLoopMetrics } from './metrics/event-loop-metrics.js';
 import { shutdownTelemetry } from './telemetry/telemetry.js';
+import { EVENT_LOOP } from './tokens.js';
 
 export interface ShutdownTiming {
   /** How long readiness reports 503 before the listener closes (LOOPLAB_SHUTDOWN_GRACE_MS). */
@@ -81,7 +82,7 @@ async function shutdown(
   server.closeAllConnections();
   await serverClosed;
   await tasks.close();
-  app.get(EventLoopMetrics).stop();
+  app.get<symbol, LooplabInstrument>(EVENT_LOOP).stop();
   await shutdownTelemetry();
   logger.info('bye');
   logger.flush();

@@ -89,11 +89,28 @@ describe('loadConfig', () => {
     ['LOOPLAB_POOL_SIZE', '257'],
     ['LOOPLAB_TASK_HISTORY', '9'],
     ['LOOPLAB_INSTRUMENTATION', 'yes'],
+    ['LOOPLAB_ATTRIBUTION', 'maybe'],
+    ['LOOPLAB_STALL_THRESHOLD_MS', '0'],
+    ['LOOPLAB_STALL_THRESHOLD_MS', '60001'],
+    ['LOOPLAB_STALL_SAMPLE_INTERVAL_MS', '1001'],
     ['OTEL_EXPORTER_OTLP_ENDPOINT', 'not a url'],
   ])('rejects %s=%s, naming the variable and its value', (key, value) => {
     const error = configError({ [key]: value });
     expect(error.problems).toHaveLength(1);
     const prefix = `${key}=${JSON.stringify(value)}: `;
     expect(error.problems[0]?.slice(0, prefix.length)).toBe(prefix);
+  });
+});
+
+describe('stall attribution settings', () => {
+  it('default to the contract and say the range of a number out of it', () => {
+    expect(loadConfig({})).toMatchObject({
+      LOOPLAB_ATTRIBUTION: 'on',
+      LOOPLAB_STALL_THRESHOLD_MS: 50,
+      LOOPLAB_STALL_SAMPLE_INTERVAL_MS: 5,
+    });
+    expect(() => loadConfig({ LOOPLAB_STALL_THRESHOLD_MS: '0' })).toThrow(
+      'LOOPLAB_STALL_THRESHOLD_MS="0": must be from 1 to 60000',
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { APP_DEFAULTS } from '@looplab/contract';
+import { SETTING_BOUNDS } from '@looplab/instrument';
 import { z } from 'zod';
 import { redisUrlSchema } from '../strategies/queue/redis-connection.js';
 
@@ -9,7 +10,12 @@ const integer = (min: number, max: number) =>
     .string()
     .regex(/^-?\d+$/, { error: 'must be a decimal integer' })
     .transform(Number)
-    .pipe(z.number().min(min).max(max));
+    .pipe(
+      z
+        .number()
+        .min(min, { error: `must be from ${min} to ${max}` })
+        .max(max, { error: `must be from ${min} to ${max}` }),
+    );
 const onOff = z.enum(['on', 'off']);
 
 const defaultPoolSize = Math.max(1, availableParallelism() - 1);
@@ -33,6 +39,16 @@ export const appConfigSchema = z.object({
   LOOPLAB_CHUNK_MS: integer(1, 1000).default(APP_DEFAULTS.LOOPLAB_CHUNK_MS),
   LOOPLAB_EVENT_LOOP_WINDOW_S: integer(1, 600).default(APP_DEFAULTS.LOOPLAB_EVENT_LOOP_WINDOW_S),
   LOOPLAB_INSTRUMENTATION: onOff.default('on'),
+  /** Stall attribution (the continuous CPU profile); stalls are counted either way. */
+  LOOPLAB_ATTRIBUTION: onOff.default(APP_DEFAULTS.LOOPLAB_ATTRIBUTION),
+  LOOPLAB_STALL_THRESHOLD_MS: integer(
+    SETTING_BOUNDS.stallThresholdMs.min,
+    SETTING_BOUNDS.stallThresholdMs.max,
+  ).default(APP_DEFAULTS.LOOPLAB_STALL_THRESHOLD_MS),
+  LOOPLAB_STALL_SAMPLE_INTERVAL_MS: integer(
+    SETTING_BOUNDS.sampleIntervalMs.min,
+    SETTING_BOUNDS.sampleIntervalMs.max,
+  ).default(APP_DEFAULTS.LOOPLAB_STALL_SAMPLE_INTERVAL_MS),
   /** Validated (and used) by telemetry/telemetry.ts, which runs before this config is read. */
   LOOPLAB_TRACE_INSTRUMENTATIONS: z.string().optional(),
   LOOPLAB_FAULT_INJECTION: onOff.default('off'),

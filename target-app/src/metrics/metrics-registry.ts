@@ -18,7 +18,7 @@ export class MetricsRegistry {
 
   constructor(eventLoopResolutionMs: number) {
     // Keeps prom-client's nodejs_eventloop_lag_* gauges (they reset on every scrape,
-    // so nothing here builds on them; see event-loop-metrics.ts for the cumulative ones).
+    // so nothing here builds on them; @looplab/instrument registers the cumulative ones).
     collectDefaultMetrics({
       register: this.registry,
       eventLoopMonitoringPrecision: eventLoopResolutionMs,

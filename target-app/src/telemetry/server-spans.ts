@@ -1,4 +1,5 @@
 import { subscribe } from 'node:diagnostics_channel';
+import { STALLS_PATH } from '@looplab/instrument';
 import {
   type Attributes,
   type Context,
@@ -40,8 +41,11 @@ import { type PooledIdGenerator, UnsampledSpanContext } from './trace-ids.js';
 
 export const SERVER_TRACER_NAME = 'looplab.http-server';
 
-/** Scrapes arrive every second or so; tracing them would only bury the interesting traces. */
-const UNTRACED_ROUTES = new Set(['/metrics']);
+/**
+ * Scrapes arrive every second or so, and the runner reads the stalls once per phase; tracing
+ * them would only bury the interesting traces.
+ */
+const UNTRACED_ROUTES = new Set(['/metrics', STALLS_PATH]);
 
 /** Methods whose body is read from the socket before the handler runs (outside our context). */
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { METRICS } from '@looplab/contract';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { fromContract } from './prom.js';
+import { METRICS } from './contract.generated.js';
+import { metricOptions } from './metric-options.js';
 
 const NS_PER_SECOND = 1e9;
 
@@ -13,7 +13,7 @@ const NS_PER_SECOND = 1e9;
  * reads as the timer resolution; the resolution is subtracted so that idle reads ~0 and a
  * synchronous block of N ms reads N ms (minus at most one resolution).
  */
-export class EventLoopMetrics {
+export class EventLoopDelayMetrics {
   private readonly monitor: ReturnType<typeof monitorEventLoopDelay>;
   private readonly delay: Histogram;
   private readonly windowMax: Gauge;
@@ -27,20 +27,20 @@ export class EventLoopMetrics {
   constructor(
     registry: Registry,
     resolutionMs: number,
-    private readonly windowSeconds = 10,
+    private readonly windowSeconds: number,
   ) {
     this.resolutionNs = resolutionMs * 1e6;
     this.monitor = monitorEventLoopDelay({ resolution: resolutionMs });
     this.monitor.enable();
 
     this.delay = new Histogram({
-      ...fromContract(METRICS.eventLoopDelay),
+      ...metricOptions(METRICS.eventLoopDelay),
       registers: [registry],
       // Drain before this histogram is serialised, so a scrape includes everything up to now.
       collect: () => this.drain(),
     });
     this.windowMax = new Gauge({
-      ...fromContract(METRICS.eventLoopDelayWindowMax),
+      ...metricOptions(METRICS.eventLoopDelayWindowMax),
       registers: [registry],
       collect: () => {
         this.drain();
@@ -49,16 +49,16 @@ export class EventLoopMetrics {
     });
     // Readers need the window to know which part of the past a reading covers.
     new Gauge({
-      ...fromContract(METRICS.eventLoopDelayWindow),
+      ...metricOptions(METRICS.eventLoopDelayWindow),
       registers: [registry],
     }).set(windowSeconds);
     this.activeSeconds = new Counter({
-      ...fromContract(METRICS.eventLoopActive),
+      ...metricOptions(METRICS.eventLoopActive),
       registers: [registry],
       collect: () => this.collectUtilization(),
     });
     this.idleSeconds = new Counter({
-      ...fromContract(METRICS.eventLoopIdle),
+      ...metricOptions(METRICS.eventLoopIdle),
       registers: [registry],
     });
     // Drain on a timer as well as on scrape, so the window max stays exact between scrapes.
