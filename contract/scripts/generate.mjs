@@ -2,7 +2,7 @@
 // (a strategy name is 'async' | 'blocking' | ..., not string), and the part of the contract the
 // Python package looplab-instrument exports (it ships without this repository, so its metric
 // names and setting defaults travel inside it). `--check` fails when either is stale.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -64,6 +64,9 @@ const outputs = [
   ],
 ];
 for (const [target, text, shown] of outputs) {
+  // A package that is not in this tree (an image's build stage copies only the contract) has
+  // nothing to be stale.
+  if (!existsSync(dirname(target))) continue;
   if (process.argv.includes('--check')) {
     let current = '';
     try {
