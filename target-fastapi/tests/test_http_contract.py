@@ -4,6 +4,8 @@ which runs against this app too."""
 
 from __future__ import annotations
 
+import time
+
 import httpx
 
 from looplab_fastapi.contract import Contract
@@ -110,11 +112,18 @@ def test_a_full_queue_is_503_with_retry_after() -> None:
         }
     )
     try:
-        statuses = []
-        for _ in range(4):
-            statuses.append(
-                app.client.post("/background/threadpool", json={"workload": "sleep", "ms": 600})
-            )
+        job = {"workload": "sleep", "ms": 2000}
+        first = app.client.post("/background/threadpool", json=job)
+        assert first.status_code == 202
+        # The queue limit counts waiting tasks: let the pool's one thread take the first, so
+        # the second waits (a busy box can be slow to start it).
+        deadline = time.monotonic() + 10
+        while app.client.get(first.json()["status_url"]).json()["status"] == "queued":
+            assert time.monotonic() < deadline, "the first task never started"
+            time.sleep(0.02)
+        statuses = [first]
+        for _ in range(3):
+            statuses.append(app.client.post("/background/threadpool", json=job))
         rejected = [r for r in statuses if r.status_code == 503]
         assert [r.status_code for r in statuses][:2] == [202, 202]
         assert rejected, [r.status_code for r in statuses]
