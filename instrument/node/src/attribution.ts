@@ -13,12 +13,19 @@ export class StallAttribution {
   private readonly profiler: ContinuousProfiler;
   private readonly frames = new FrameResolver();
   private pending: Array<{ record: StallRecord; window: TimeWindow }> = [];
+  private collectedAt = performance.now();
 
   constructor(
     sampleIntervalMs: number,
     private readonly maxStacks: number,
+    private readonly maxProfileAgeMs: number,
   ) {
     this.profiler = new ContinuousProfiler(sampleIntervalMs);
+  }
+
+  /** Whether a periodic collection should run now: stalls wait to be named, or the profile is old. */
+  due(now = performance.now()): boolean {
+    return this.pending.length > 0 || now - this.collectedAt >= this.maxProfileAgeMs;
   }
 
   add(record: StallRecord, window: TimeWindow): void {
@@ -27,6 +34,7 @@ export class StallAttribution {
 
   /** Collects the running profile (the next one is already running) and names pending stalls. */
   collect(): void {
+    this.collectedAt = performance.now();
     this.attribute(this.profiler.rotate());
   }
 

@@ -30,7 +30,11 @@ export function instrument(options: InstrumentOptions = {}): LooplabInstrument {
   const log = new StallLog(settings.maxStalls);
   // The first profile starts before the heartbeat: starting it takes a while (see profiler.ts).
   const attribution = settings.attribution
-    ? new StallAttribution(settings.sampleIntervalMs, settings.maxStacksPerStall)
+    ? new StallAttribution(
+        settings.sampleIntervalMs,
+        settings.maxStacksPerStall,
+        settings.maxProfileAgeMs,
+      )
     : undefined;
 
   const onStall = (stall: DetectedStall): void => {
@@ -53,8 +57,12 @@ export function instrument(options: InstrumentOptions = {}): LooplabInstrument {
     detector.beat();
     attribution?.collect();
   };
-  // Collected periodically even if nobody reads, so the profile's memory stays bounded.
-  const collector = setInterval(collect, settings.collectEveryMs);
+  // Collected periodically even if nobody reads: soon after a stall (so it gets its frames),
+  // and at the latest every maxProfileAgeMs (so the profile's memory stays bounded).
+  const collector = setInterval(() => {
+    detector.beat();
+    if (attribution?.due()) attribution.collect();
+  }, settings.collectEveryMs);
   collector.unref();
 
   const stalls = (since?: number): StallsDocument => {

@@ -30,8 +30,14 @@ export interface InstrumentOptions {
   maxStalls?: number;
   /** Stacks kept per stall, the rest merged into one "(other stacks)" (default 50). */
   maxStacksPerStall?: number;
-  /** How often the profile is collected when nobody reads the stalls (ms, default 5000). */
+  /** How often a profile holding stalls not yet named is collected (ms, default 5000). */
   collectEveryMs?: number;
+  /**
+   * The longest a profile runs uncollected when no stall waits for it, which bounds its memory
+   * (ms, default 60000). Collecting costs the loop a few ms, so a calm loop is not charged it
+   * every collectEveryMs.
+   */
+  maxProfileAgeMs?: number;
 }
 
 export interface ResolvedOptions {
@@ -44,6 +50,7 @@ export interface ResolvedOptions {
   maxStalls: number;
   maxStacksPerStall: number;
   collectEveryMs: number;
+  maxProfileAgeMs: number;
 }
 
 export class InstrumentOptionError extends RangeError {
@@ -77,6 +84,7 @@ export function resolveOptions(options: InstrumentOptions = {}): ResolvedOptions
     maxStalls: options.maxStalls ?? 2000,
     maxStacksPerStall: options.maxStacksPerStall ?? 50,
     collectEveryMs: options.collectEveryMs ?? 5000,
+    maxProfileAgeMs: options.maxProfileAgeMs ?? 60_000,
   };
   const problems = [
     ...(Object.keys(SETTING_BOUNDS) as BoundedSetting[]).map((name) =>
@@ -85,6 +93,7 @@ export function resolveOptions(options: InstrumentOptions = {}): ResolvedOptions
     positiveIntegerProblem('maxStalls', resolved.maxStalls),
     positiveIntegerProblem('maxStacksPerStall', resolved.maxStacksPerStall),
     positiveIntegerProblem('collectEveryMs', resolved.collectEveryMs),
+    positiveIntegerProblem('maxProfileAgeMs', resolved.maxProfileAgeMs),
   ].filter((problem): problem is string => problem !== undefined);
   if (problems.length > 0) throw new InstrumentOptionError(problems);
   return resolved;

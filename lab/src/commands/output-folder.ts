@@ -7,11 +7,11 @@ import { resolve } from 'node:path';
  * compose stack that folder is the host's ./reports, bind-mounted; one that Docker creates
  * belongs to root.
  */
-export function assertWritableParent(out: string): void {
+export function assertWritableParent(out: string, fs = { mkdirSync, accessSync }): void {
   const folder = resolve(out);
   try {
-    mkdirSync(folder, { recursive: true });
-    accessSync(folder, constants.W_OK);
+    fs.mkdirSync(folder, { recursive: true });
+    fs.accessSync(folder, constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     const uid = process.getuid?.();

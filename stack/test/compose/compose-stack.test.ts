@@ -307,6 +307,28 @@ describe('the compose stack, brought up by npm run stack:up', () => {
     });
   });
 
+  it('refuses, before any load, to run as a user that cannot write ./reports, naming the fix', async () => {
+    // ./reports belongs to the invoking user, mode 755: uid 65534 may not write there.
+    const command = readmeLoadCommand().replace(
+      /--user "\$\(id -u\):\$\(id -g\)"/,
+      '--user 65534:65534',
+    );
+    expect(command).toContain('--user 65534:65534');
+    const started = Date.now();
+    const result = await shell(
+      `mkdir -p reports && chmod 755 reports && ${command} --testid refused`,
+      env,
+      5 * MINUTE,
+    );
+    expect(result.code, output(result)).not.toBe(0);
+    expect(output(result)).toMatch(
+      /cannot write reports under \/app\/reports \(EACCES, running as uid 65534\)/,
+    );
+    expect(output(result)).toContain('--user "$(id -u):$(id -g)"');
+    expect(output(result)).not.toContain('warm-up');
+    expect((Date.now() - started) / 1000).toBeLessThan(120);
+  });
+
   it("passes every service's health check, and each image's own HEALTHCHECK when run in its container", async () => {
     const running = await containers();
     for (const [service, id] of running) {
