@@ -39,8 +39,8 @@ describe('the JSON Schemas in lab/schema', () => {
     expect(schemaProblem('report', extra)).toBe('series[0].lagP99Ms is not a field of series[0]');
   });
 
-  it('refuse a report of schema version 1 (its rows could leave out their cell)', () => {
-    const old = { ...(asWritten(sampleReport()) as object), schemaVersion: 1 };
-    expect(schemaProblem('report', old)).toBe('schemaVersion must be 2');
+  it('refuse a report of schema version 2 (it has no stalls)', () => {
+    const old = { ...(asWritten(sampleReport()) as object), schemaVersion: 2 };
+    expect(schemaProblem('report', old)).toBe('schemaVersion must be 3');
   });
 });

@@ -18,6 +18,7 @@ import type { ClientKey, ClientMetrics } from './client-metrics.js';
 import { MetricsSampler } from './metrics-sampler.js';
 import { type Pinning, placementOf } from './pinning.js';
 import { type QueueServices, startQueueServices } from './services/index.js';
+import { stallCursor, stallsSince } from './stall-fetch.js';
 import { type AppUnderTest, ExternalApp, TargetAppProcess } from './target-app-process.js';
 import { triggerRequest } from './trigger-request.js';
 
@@ -47,6 +48,12 @@ export interface StrategyRunContext {
   clientMetrics?: ClientMetrics | undefined;
   /** Drive an app that is already running (compose) instead of starting one per strategy. */
   targetUrl?: string | undefined;
+  /**
+   * Stall attribution (default on); off, the apps started here run with LOOPLAB_ATTRIBUTION=off:
+   * no CPU profile, their stalls still counted and listed, without stacks. Either way each
+   * phase's stalls are fetched from the app's GET /looplab/stalls.
+   */
+  attribution?: boolean | undefined;
 }
 
 const LIVE_WINDOW_MS = 5000;
@@ -181,7 +188,7 @@ export async function startApp(ctx: StrategyRunContext, cell: Cell): Promise<Cel
       runtime: cell.target,
       cpus: placement.offLoop,
       mainThreadCpus: placement.mainThread,
-      env: appEnv(ctx.config, cell, services),
+      env: appEnv(ctx, cell, services),
     });
     return {
       app,
@@ -198,7 +205,7 @@ export async function startApp(ctx: StrategyRunContext, cell: Cell): Promise<Cel
 }
 
 function appEnv(
-  config: RunConfig,
+  { config, attribution }: StrategyRunContext,
   cell: Cell,
   services: QueueServices | undefined,
 ): Record<string, string> {
@@ -208,6 +215,7 @@ function appEnv(
     LOOPLAB_EVENT_LOOP_WINDOW_S: '2',
     LOOPLAB_DRAIN_TIMEOUT_MS: '2000',
     LOOPLAB_INSTRUMENTATION: cell.instrumentation,
+    LOOPLAB_ATTRIBUTION: attribution === false ? 'off' : 'on',
     ...(services?.appEnv ?? {}),
   };
 }
@@ -223,6 +231,7 @@ export async function measure(
   status: (patch: Partial<LiveStatus>) => void,
 ): Promise<RawStrategyRun> {
   const { config, signal } = ctx;
+  const cursor = await stallCursor(target.app.url);
   const phaseStart = Date.now();
   let lastSample: MetricsSample | undefined;
   const sampler = new MetricsSampler({
@@ -248,6 +257,7 @@ export async function measure(
   });
   const elapsedMs = Date.now() - phaseStart;
   const samples = await sampler.stop();
+  const stalls = await stallsSince(target.app.url, cursor);
   if (signal.aborted) throw new Error('aborted');
   if (target.app.exited)
     throw new Error(
@@ -266,6 +276,7 @@ export async function measure(
     },
     requests: results.flat().sort((a, b) => a.t - b.t),
     samples,
+    stalls,
   };
 }
 

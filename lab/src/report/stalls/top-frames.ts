@@ -1,0 +1,55 @@
+import type { FoldedStack, FrameRef, TopFrame } from '../../stall-model.js';
+import { blamedIndex } from './frame-origin.js';
+
+/** Frames a row lists in report.json (the flame graph and the folded files hold every one). */
+export const TOP_FRAMES = 10;
+
+interface Tally {
+  frame: FrameRef;
+  kind: TopFrame['kind'];
+  inclusiveMs: number;
+  selfMs: number;
+}
+
+const frameKey = (kind: string, frame: FrameRef): string =>
+  JSON.stringify([kind, frame.function, frame.file, frame.line]);
+
+/**
+ * The frames that held the loop, heaviest first, per class: a frame's self share is the time of
+ * the stacks blamed on it (frame-origin.ts: the innermost frame of the app's own code), its
+ * inclusive share the time of every stack it is in (once per stack, recursion or not), both as
+ * % of all the stacks' time. Only frames something is blamed on are listed.
+ */
+export function topFrames(stacks: readonly FoldedStack[], limit = TOP_FRAMES): TopFrame[] {
+  const totalMs = stacks.reduce((sum, stack) => sum + stack.weightMs, 0);
+  if (totalMs <= 0) return [];
+  const tallies = new Map<string, Tally>();
+  const tally = (kind: TopFrame['kind'], frame: FrameRef): Tally => {
+    const key = frameKey(kind, frame);
+    let found = tallies.get(key);
+    if (!found) {
+      found = { frame, kind, inclusiveMs: 0, selfMs: 0 };
+      tallies.set(key, found);
+    }
+    return found;
+  };
+  for (const stack of stacks) {
+    const seen = new Set<Tally>();
+    for (const frame of stack.frames) seen.add(tally(stack.kind, frame));
+    for (const entry of seen) entry.inclusiveMs += stack.weightMs;
+    const blamed = stack.frames[blamedIndex(stack.frames)];
+    if (blamed) tally(stack.kind, blamed).selfMs += stack.weightMs;
+  }
+  return [...tallies.values()]
+    .filter((entry) => entry.selfMs > 0)
+    .sort((a, b) => b.selfMs - a.selfMs || b.inclusiveMs - a.inclusiveMs)
+    .slice(0, limit)
+    .map(({ frame, kind, inclusiveMs, selfMs }) => ({
+      function: frame.function,
+      file: frame.file,
+      line: frame.line,
+      kind,
+      sharePct: (100 * inclusiveMs) / totalMs,
+      selfPct: (100 * selfMs) / totalMs,
+    }));
+}
