@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sampleReport } from '../test/fixtures/sample-report.js';
+import { blockingStalls, sampleReportWithStalls } from '../test/fixtures/sample-stalls.js';
 import { toJson } from './render/report-folder.js';
 import { SCHEMA_DIR, schemaProblem } from './schemas.js';
 import { REPO_ROOT } from './tools/index.js';
@@ -22,6 +23,24 @@ describe('the JSON Schemas in lab/schema', () => {
 
   it('accept a report as report.json holds it (NaN as null)', () => {
     expect(schemaProblem('report', asWritten(sampleReport()))).toBeUndefined();
+  });
+
+  it('accept a report with stalls, and the stall list an app answers', () => {
+    expect(schemaProblem('report', asWritten(sampleReportWithStalls()))).toBeUndefined();
+    const answer = {
+      schemaVersion: 1,
+      runtime: 'node',
+      attribution: true,
+      thresholdMs: 50,
+      sampleIntervalMs: 5,
+      next: 2,
+      dropped: 0,
+      stalls: blockingStalls(2),
+    };
+    expect(schemaProblem('stalls', answer)).toBeUndefined();
+    expect(schemaProblem('stalls', { ...answer, stalls: [{ seq: 1 }] })).toBe(
+      'stalls[0].startMs is missing',
+    );
   });
 
   it('name the field of the first problem', () => {

@@ -172,7 +172,7 @@ describe('writeRunFolder: raw.json → the local source → the report files', (
     const text = readFileSync(files.json, 'utf8');
     expect(text).not.toMatch(/NaN|Infinity/);
     expect(text.endsWith('}\n')).toBe(true);
-    expect(text.split('\n')[1]).toBe('  "schemaVersion": 2,'); // pretty-printed, 2 spaces
+    expect(text.split('\n')[1]).toBe('  "schemaVersion": 3,'); // pretty-printed, 2 spaces
     const parsed = JSON.parse(text);
     expect(parsed.strategies[0].ratios).toEqual({
       probeP50: null,

@@ -62,6 +62,6 @@ export function stallTable(report: Report): TextTable | undefined {
     note: NOTE,
     head: HEAD,
     rows,
-    textColumns: [3, 4, 5],
+    textColumns: [0, 3, 4, 5],
   };
 }

@@ -86,7 +86,12 @@ describe('a row’s stalls', () => {
     // Six stalls end at 0.5 s, 1 s, ... 3 s; one more after the last scrape is not the phase's.
     const stalls = [...blockingStalls(6, PHASE_START), stall(PHASE_START + 3200, 202, [])];
     const figures = stallsOf(COUNTED, CLIENT, fetched(stalls));
-    expect(figures?.attribution).toEqual({ state: 'on', stalls: 6, stalledMs: 6 * 202, dropped: 0 });
+    expect(figures?.attribution).toEqual({
+      state: 'on',
+      stalls: 6,
+      stalledMs: 6 * 202,
+      dropped: 0,
+    });
     expect(figures?.top[0]).toMatchObject({ function: 'burnCpu', line: 44, kind: 'on_cpu' });
     expect(figures?.top[0]?.selfPct).toBeCloseTo((100 * 196) / 202, 9);
     expect(figures?.stacks.reduce((sum, s) => sum + s.weightMs, 0)).toBeCloseTo(6 * 202, 9);

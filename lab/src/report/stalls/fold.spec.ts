@@ -7,8 +7,8 @@ import {
   stack,
   stall,
 } from '../../../test/fixtures/sample-stalls.js';
-import { frameOrigin } from './frame-origin.js';
 import { foldStalls, MAX_STACKS, NO_SAMPLES, OTHER_STACKS, stallsEndingIn } from './fold.js';
+import { frameOrigin } from './frame-origin.js';
 import { topFrames } from './top-frames.js';
 
 const names = (frames: ReadonlyArray<{ function: string }>) => frames.map((f) => f.function);
@@ -75,13 +75,22 @@ describe('folding stalls into stacks', () => {
     const many = Array.from({ length: MAX_STACKS + 5 }, (_, i) =>
       stack(1000 - i, [frame(`f${i}`, '/srv/app.ts', i + 1)]),
     );
-    const folded = foldStalls([stall(1000, many.reduce((sum, s) => sum + s.weightMs, 0), many)]);
+    const folded = foldStalls([
+      stall(
+        1000,
+        many.reduce((sum, s) => sum + s.weightMs, 0),
+        many,
+      ),
+    ]);
     expect(folded).toHaveLength(MAX_STACKS + 1);
     const other = folded.find((s) => s.frames[0]?.function === OTHER_STACKS);
     // f200..f204 weigh 800, 799, ... 796.
     expect(other?.weightMs).toBeCloseTo(800 + 799 + 798 + 797 + 796, 6);
     const total = folded.reduce((sum, s) => sum + s.weightMs, 0);
-    expect(total).toBeCloseTo(many.reduce((sum, s) => sum + s.weightMs, 0), 6);
+    expect(total).toBeCloseTo(
+      many.reduce((sum, s) => sum + s.weightMs, 0),
+      6,
+    );
   });
 
   it('windows stalls by their end, in ms since the phase began: the counters count them there', () => {
