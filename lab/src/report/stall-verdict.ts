@@ -1,4 +1,5 @@
 import type { StrategyResult } from '../model.js';
+import { WAITING_FOR_CPU } from './stalls/fold.js';
 import { formatShare, formatStalled, frameLocation } from './stalls/frame-text.js';
 
 /** One row's part: `blocking: 96 % of 4.1 s stalled in `burnCpu` (workloads.ts:44)`. */
@@ -13,10 +14,13 @@ function rowPart(result: StrategyResult): string | undefined {
   const top = stalls.top[0];
   if (!top)
     return `${result.row}: ${count} stall${count === 1 ? '' : 's'}, ${formatStalled(stalledMs)} (${stalls.attribution.note ?? 'no frames'})`;
+  const of = `${formatShare(top.selfPct)} of ${formatStalled(stalledMs)}`;
+  if (top.function === WAITING_FOR_CPU)
+    return `${result.row}: ${of} stalled waiting for a CPU (another thread or process had the loop's core)`;
   const where = [frameLocation(top), top.kind === 'on_cpu' ? '' : top.kind]
     .filter(Boolean)
     .join(', ');
-  return `${result.row}: ${formatShare(top.selfPct)} of ${formatStalled(stalledMs)} stalled in \`${top.function}\`${where ? ` (${where})` : ''}`;
+  return `${result.row}: ${of} stalled in \`${top.function}\`${where ? ` (${where})` : ''}`;
 }
 
 /**

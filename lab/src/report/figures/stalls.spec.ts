@@ -170,4 +170,13 @@ describe('the verdict on what blocked the loop', () => {
     );
     expect(stallVerdict([sleep])).toMatch(/stalled in `burnCpu` \(workloads\.ts:44, off_cpu\)\.$/);
   });
+
+  it('says when the loop mostly waited for a CPU: another process had its core, not the code', () => {
+    const pooled = blankStrategyResult('pooled');
+    const busy = blockingStalls(6, PHASE_START).map((s) => ({ ...s, cpuMs: s.durationMs / 10 }));
+    pooled.stalls = stallsOf(COUNTED, CLIENT, fetched(busy));
+    expect(stallVerdict([pooled])).toBe(
+      "What blocked the loop: pooled: 90 % of 1.2 s stalled waiting for a CPU (another thread or process had the loop's core).",
+    );
+  });
 });
