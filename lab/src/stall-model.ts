@@ -122,6 +122,12 @@ export interface StallAttribution {
   stalledMs: number;
   /** Stalls the app evicted from its buffer during the phase before the runner read them. */
   dropped: number;
+  /**
+   * Of these stalls' time, how long the loop thread did not run in on_cpu stalls (their duration
+   * less its CPU time, `cpuMs`): the apps class a runnable thread as on_cpu, so this is the time
+   * another thread or process had its core. The frames still name the code on the stack then.
+   */
+  waitedForCpuMs: number;
 }
 
 /** A row's stalls (report.json): counts from the app's counters, frames from its stall list. */

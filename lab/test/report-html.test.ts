@@ -218,21 +218,23 @@ describe('report.html', () => {
       const cells = await table.evaluateAll((trs) =>
         trs.map((tr) => [...tr.children].map((cell) => cell.textContent ?? '')),
       );
-      expect(cells[0]).toEqual(['async', '0', '0 ms', '–', 'no stall over 50 ms', '', '', '']);
+      expect(cells[0]).toEqual(['async', '0', '0 ms', '–', '–', 'no stall over 50 ms', '', '', '']);
       expect(cells[1]).toEqual([
         'blocking',
         '30',
         '6.1 s',
+        '0.0 %',
         'on_cpu 30',
         'burnCpu',
         'workloads.ts:44',
         '97 %',
         '97 %',
       ]);
-      expect(cells.at(-1)?.slice(0, 5)).toEqual([
+      expect(cells.at(-1)?.slice(0, 6)).toEqual([
         'pooled',
         '0',
         '0 ms',
+        '–',
         '–',
         'no stall over 50 ms',
       ]);

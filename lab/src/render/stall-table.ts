@@ -9,10 +9,20 @@ const FRAMES_SHOWN = 3;
 
 export const STALL_TABLE_ID = 'stalls';
 
-const HEAD = ['strategy', 'stalls', 'stalled', 'by class', 'top frames', 'where', 'self', 'incl.'];
+const HEAD = [
+  'strategy',
+  'stalls',
+  'stalled',
+  'no CPU',
+  'by class',
+  'top frames',
+  'where',
+  'self',
+  'incl.',
+];
 
 const NOTE =
-  "Stalls: the loop did not turn for longer than the threshold; counted by the app (looplab_eventloop_stalls_total and _stalled_seconds_total over the phase). Frames: what the app's GET /looplab/stalls says ran in the stalls that ended in the phase, weighted by time. self: share of the stalled time in which the frame was the innermost frame of the app's own code (what it called in the runtime, native code or a library counts as its own); incl.: share in which it was on the stack. (waiting for a CPU): the part of on_cpu stalls in which the loop thread did not run, another thread or process had its core. report.html draws every stack as a flame graph; stalls.folded and stalls.speedscope.json in the report folder hold them for other tools.";
+  "Stalls: the loop did not turn for longer than the threshold; counted by the app (looplab_eventloop_stalls_total and _stalled_seconds_total over the phase). Frames: what the app's GET /looplab/stalls says ran in the stalls that ended in the phase, weighted by time. self: share of the stalled time in which the frame was the innermost frame of the app's own code (what it called in the runtime, native code or a library counts as its own); incl.: share in which it was on the stack. no CPU: the share of the stalled time in which the loop thread was runnable but did not run (another thread or process had its core; the frames name the code it was in). report.html draws every stack as a flame graph; stalls.folded and stalls.speedscope.json in the report folder hold them for other tools.";
 
 function byClass(stalls: StallFigures): string {
   return STALL_CLASSES.filter((kind) => stalls.byClass[kind])
@@ -30,16 +40,18 @@ function noFrames(stalls: StallFigures, count: number): string {
 
 function rowsOf(result: StrategyResult, stalls: StallFigures): string[][] {
   const count = isFiniteNumber(stalls.count) ? stalls.count : stalls.attribution.stalls;
+  const { waitedForCpuMs, stalledMs } = stalls.attribution;
   const head = [
     result.row,
     formatCount(stalls.count),
     formatStalled(stalls.stalledMs),
+    stalledMs > 0 ? formatShare((100 * waitedForCpuMs) / stalledMs) : '–',
     byClass(stalls) || '–',
   ];
   const frames = stalls.top.slice(0, FRAMES_SHOWN);
   if (frames.length === 0 || count === 0) return [[...head, noFrames(stalls, count), '', '', '']];
   return frames.map((frame, index) => [
-    ...(index === 0 ? head : ['', '', '', '']),
+    ...(index === 0 ? head : head.map(() => '')),
     `${frame.function}${frame.kind === 'on_cpu' ? '' : ` (${frame.kind})`}`,
     frameLocation(frame),
     formatShare(frame.selfPct),
@@ -62,6 +74,6 @@ export function stallTable(report: Report): TextTable | undefined {
     note: NOTE,
     head: HEAD,
     rows,
-    textColumns: [0, 3, 4, 5],
+    textColumns: [0, 4, 5, 6],
   };
 }

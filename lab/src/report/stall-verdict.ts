@@ -1,6 +1,15 @@
 import type { StrategyResult } from '../model.js';
-import { WAITING_FOR_CPU } from './stalls/fold.js';
 import { formatShare, formatStalled, frameLocation } from './stalls/frame-text.js';
+
+/** From this share of a row's stalled time without a CPU, the verdict says so. */
+const NOTABLE_CPU_WAIT = 0.25;
+
+/** `, the loop thread without a CPU for 69 % of it`: another process had its core. */
+function cpuWait(stalls: NonNullable<StrategyResult['stalls']>): string {
+  const { waitedForCpuMs, stalledMs } = stalls.attribution;
+  if (!(stalledMs > 0) || waitedForCpuMs / stalledMs < NOTABLE_CPU_WAIT) return '';
+  return `, the loop thread without a CPU for ${formatShare((100 * waitedForCpuMs) / stalledMs)} of it`;
+}
 
 /** One row's part: `blocking: 96 % of 4.1 s stalled in `burnCpu` (workloads.ts:44)`. */
 function rowPart(result: StrategyResult): string | undefined {
@@ -14,13 +23,10 @@ function rowPart(result: StrategyResult): string | undefined {
   const top = stalls.top[0];
   if (!top)
     return `${result.row}: ${count} stall${count === 1 ? '' : 's'}, ${formatStalled(stalledMs)} (${stalls.attribution.note ?? 'no frames'})`;
-  const of = `${formatShare(top.selfPct)} of ${formatStalled(stalledMs)}`;
-  if (top.function === WAITING_FOR_CPU)
-    return `${result.row}: ${of} stalled waiting for a CPU (another thread or process had the loop's core)`;
   const where = [frameLocation(top), top.kind === 'on_cpu' ? '' : top.kind]
     .filter(Boolean)
     .join(', ');
-  return `${result.row}: ${of} stalled in \`${top.function}\`${where ? ` (${where})` : ''}`;
+  return `${result.row}: ${formatShare(top.selfPct)} of ${formatStalled(stalledMs)} stalled in \`${top.function}\`${where ? ` (${where})` : ''}${cpuWait(stalls)}`;
 }
 
 /**

@@ -91,6 +91,7 @@ describe('a row’s stalls', () => {
       stalls: 6,
       stalledMs: 6 * 202,
       dropped: 0,
+      waitedForCpuMs: 0,
     });
     expect(figures?.top[0]).toMatchObject({ function: 'burnCpu', line: 44, kind: 'on_cpu' });
     expect(figures?.top[0]?.selfPct).toBeCloseTo((100 * 196) / 202, 9);
@@ -171,12 +172,15 @@ describe('the verdict on what blocked the loop', () => {
     expect(stallVerdict([sleep])).toMatch(/stalled in `burnCpu` \(workloads\.ts:44, off_cpu\)\.$/);
   });
 
-  it('says when the loop mostly waited for a CPU: another process had its core, not the code', () => {
-    const pooled = blankStrategyResult('pooled');
-    const busy = blockingStalls(6, PHASE_START).map((s) => ({ ...s, cpuMs: s.durationMs / 10 }));
-    pooled.stalls = stallsOf(COUNTED, CLIENT, fetched(busy));
-    expect(stallVerdict([pooled])).toBe(
-      "What blocked the loop: pooled: 90 % of 1.2 s stalled waiting for a CPU (another thread or process had the loop's core).",
+  it('says how long the loop thread had no CPU in its on_cpu stalls, still naming the code', () => {
+    // A busy machine: the jobs held the loop for 202 ms each and ran for a quarter of it.
+    const busy = blockingStalls(6, PHASE_START).map((s) => ({ ...s, cpuMs: s.durationMs / 4 }));
+    const blocking = blankStrategyResult('blocking');
+    blocking.stalls = stallsOf(COUNTED, CLIENT, fetched(busy));
+    expect(blocking.stalls?.attribution.waitedForCpuMs).toBeCloseTo(6 * 202 * 0.75, 9);
+    expect(blocking.stalls?.top[0]?.function).toBe('burnCpu');
+    expect(stallVerdict([blocking])).toBe(
+      'What blocked the loop: blocking: 97 % of 1.2 s stalled in `burnCpu` (workloads.ts:44), the loop thread without a CPU for 75 % of it.',
     );
   });
 });

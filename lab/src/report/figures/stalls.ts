@@ -34,11 +34,18 @@ function countersOf(app: AppTimeline): Pick<StallFigures, 'count' | 'stalledMs' 
   return { count, stalledMs, byClass };
 }
 
+/** How long an on_cpu stall's thread did not run in it (0 when its CPU time is unknown). */
+function waitedForCpu(stall: StallRecord): number {
+  return stall.class === 'on_cpu' && stall.cpuMs !== null
+    ? Math.max(0, stall.durationMs - stall.cpuMs)
+    : 0;
+}
+
 function attributionOf(
   evidence: StallEvidence | undefined,
   inPhase: readonly StallRecord[],
 ): StallAttribution {
-  const none = { stalls: 0, stalledMs: 0, dropped: 0 };
+  const none = { stalls: 0, stalledMs: 0, dropped: 0, waitedForCpuMs: 0 };
   if (!evidence) return { state: 'unavailable', note: NO_STALL_LIST, ...none };
   const { stalls } = evidence;
   if (stalls.status === 'unavailable')
@@ -51,6 +58,7 @@ function attributionOf(
     stalls: inPhase.length,
     stalledMs: inPhase.reduce((sum, stall) => sum + stall.durationMs, 0),
     dropped: Math.max(0, stalls.answer.dropped - stalls.droppedBefore),
+    waitedForCpuMs: inPhase.reduce((sum, stall) => sum + waitedForCpu(stall), 0),
   };
   return stalls.answer.attribution
     ? { state: 'on', ...held }

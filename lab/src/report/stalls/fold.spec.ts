@@ -7,14 +7,7 @@ import {
   stack,
   stall,
 } from '../../../test/fixtures/sample-stalls.js';
-import {
-  foldStalls,
-  MAX_STACKS,
-  NO_SAMPLES,
-  OTHER_STACKS,
-  stallsEndingIn,
-  WAITING_FOR_CPU,
-} from './fold.js';
+import { foldStalls, MAX_STACKS, NO_SAMPLES, OTHER_STACKS, stallsEndingIn } from './fold.js';
 import { frameOrigin } from './frame-origin.js';
 import { topFrames } from './top-frames.js';
 
@@ -48,29 +41,6 @@ describe('folding stalls into stacks', () => {
       ['burnCpu', 75],
       [NO_SAMPLES, 50],
       ['(program)', 25],
-    ]);
-  });
-
-  it('gives an on_cpu stall’s stacks the loop thread’s CPU time, the rest to waiting for a CPU', () => {
-    // A busy machine: the loop thread was runnable for 300 ms and ran for 100 of them.
-    const busy = { ...stall(1000, 300, [stack(300, [...JOB_PATH, BURN_CPU])]), cpuMs: 100 };
-    const unknown = { ...stall(2000, 100, [stack(100, [...JOB_PATH, BURN_CPU])]), cpuMs: null };
-    const sleeping = stall(
-      3000,
-      200,
-      [stack(200, [frame('sleepFor', '/srv/app.ts', 69)])],
-      'off_cpu',
-    );
-    expect(
-      foldStalls([busy, unknown, sleeping]).map((s) => [
-        s.kind,
-        names(s.frames).at(-1),
-        s.weightMs,
-      ]),
-    ).toEqual([
-      ['on_cpu', WAITING_FOR_CPU, 200],
-      ['on_cpu', 'burnCpu', 200],
-      ['off_cpu', 'sleepFor', 200],
     ]);
   });
 

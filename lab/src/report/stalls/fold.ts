@@ -6,11 +6,6 @@ export const MAX_STACKS = 200;
 export const OTHER_STACKS = '(other stacks)';
 /** The time of a stall the app gave no stack for (attribution on, no sample in its window). */
 export const NO_SAMPLES = '(no samples)';
-/**
- * The part of an on_cpu stall the loop thread did not run: it was runnable, and another thread or
- * process had the core (the apps class run-queue waits as on_cpu).
- */
-export const WAITING_FOR_CPU = '(waiting for a CPU)';
 
 const pseudoFrame = (name: string): FrameRef => ({ function: name, file: '', line: null });
 
@@ -32,10 +27,7 @@ const keyOf = (stack: Omit<FoldedStack, 'weightMs'>): string =>
  * Folds the stalls of a row into one weight per distinct stack (its class and thread included),
  * weighted by time: each stall counts for its duration, shared among its stacks in proportion to
  * their weights (the samples' own durations), so a stall the sampler saw less of still counts for
- * what it held the loop. A stall without stacks counts as `(no samples)`. Of an on_cpu stall,
- * only the loop thread's own CPU time (`cpuMs`) goes to its stacks, the rest to
- * `(waiting for a CPU)`: a sample taken as the thread got its core back stands for the whole
- * wait, so without this a busy machine's stall would name whatever code ran next.
+ * what it held the loop. A stall without stacks counts as `(no samples)`.
  */
 export function foldStalls(stalls: readonly StallRecord[]): FoldedStack[] {
   const folded = new Map<string, FoldedStack>();
@@ -46,23 +38,15 @@ export function foldStalls(stalls: readonly StallRecord[]): FoldedStack[] {
     else folded.set(key, { ...stack, weightMs });
   };
   for (const stall of stalls) {
-    const waitedMs =
-      stall.class === 'on_cpu' && stall.cpuMs !== null
-        ? Math.max(0, stall.durationMs - stall.cpuMs)
-        : 0;
-    if (waitedMs > 0)
-      add({ kind: stall.class, thread: '', frames: [pseudoFrame(WAITING_FOR_CPU)] }, waitedMs);
-    const ranMs = stall.durationMs - waitedMs;
     const sampled = stall.stacks.reduce((sum, stack) => sum + stack.weightMs, 0);
     if (sampled <= 0) {
-      if (ranMs > 0)
-        add({ kind: stall.class, thread: '', frames: [pseudoFrame(NO_SAMPLES)] }, ranMs);
+      add({ kind: stall.class, thread: '', frames: [pseudoFrame(NO_SAMPLES)] }, stall.durationMs);
       continue;
     }
     for (const stack of stall.stacks)
       add(
         { kind: stall.class, thread: stack.thread, frames: framesOf(stack) },
-        (ranMs * stack.weightMs) / sampled,
+        (stall.durationMs * stack.weightMs) / sampled,
       );
   }
   return bounded([...folded.values()].sort((a, b) => b.weightMs - a.weightMs));
