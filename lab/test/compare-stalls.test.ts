@@ -134,12 +134,13 @@ describe('looplab compare names what blocked the loop (node: blocking and pooled
     expect(Math.abs(stalls.attribution.stalls - stalls.count)).toBeLessThanOrEqual(2);
     // The app's own code that held the loop (a busy box adds stalls of whatever ran then).
     const code = stalls.top.find((frame) => frame.file !== '');
-    expect(code).toMatchObject({ function: 'burnCpu', kind: 'on_cpu' });
+    expect(code?.function).toBe('burnCpu');
     expect(code?.file).toMatch(/target-app\/src\/workloads\/workloads\.ts$/);
     expect(code?.line).toBeGreaterThan(0);
     const why = disturbance(node, 'pooled');
     if (why) return console.log(`shares not judged, a busy box in three runs: ${why}`);
     expect(stalls.top[0]).toEqual(code);
+    expect(code?.kind).toBe('on_cpu');
     expect(code?.selfPct).toBeGreaterThanOrEqual(80);
     expect(code?.sharePct).toBeGreaterThanOrEqual(80);
     expect(node.report.verdict).toMatch(
@@ -214,12 +215,15 @@ describe('looplab compare --target fastapi names the Python workload function', 
     );
     expect(stalls.count).toBeGreaterThanOrEqual(JOBS - 4);
     expect(stalls.attribution.state).toBe('on');
+    // The app's own code that held the loop; another process can turn some of its stalls into
+    // another class, so the class is judged with the shares.
     const top = stalls.top.find((frame) => frame.file !== '');
-    expect(top).toMatchObject({ function: 'cpu_iteration', kind: 'on_cpu' });
+    expect(top?.function).toBe('cpu_iteration');
     expect(top?.file).toMatch(/looplab_fastapi\/workloads\.py$/);
     const why = disturbance(fastapi, 'async');
     if (why) return console.log(`shares not judged, a busy box in three runs: ${why}`);
     expect(stalls.top[0]).toEqual(top);
+    expect(top?.kind).toBe('on_cpu');
     expect(top?.selfPct).toBeGreaterThanOrEqual(80);
     expect(top?.sharePct).toBeGreaterThanOrEqual(80);
   });
@@ -255,7 +259,7 @@ describe('looplab compare without stall attribution', () => {
     expect(stalls.top).toEqual([]);
     expect(existsSync(join(off.folder, 'stalls.folded'))).toBe(false);
     expect(readFileSync(join(off.folder, 'report.md'), 'utf8')).toMatch(
-      /^\| blocking \| \d+ \| [\d.]+ s \| on_cpu \d+ \| attribution off in the app \(LOOPLAB_ATTRIBUTION=off\) \|/m,
+      /^\| blocking \| \d+ \| [\d.]+ s \| [\d.]+ % \| on_cpu \d+[^|]* \| attribution off in the app \(LOOPLAB_ATTRIBUTION=off\) \|/m,
     );
   });
 
