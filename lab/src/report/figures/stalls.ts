@@ -12,7 +12,7 @@ import { phaseCount, samplesIn, scrapedDuring } from './timeline.js';
 
 /** What a source without the stall lists (Prometheus keeps counters) says of the frames. */
 export const NO_STALL_LIST =
-  'no attribution: this source has the stall counters, not what ran (the frames are in the raw.json of the run folder)';
+  'no attribution: this source has the stall counters only; the frames are in the raw.json of the run folder';
 
 type Read = (sample: MetricsSample) => number;
 
