@@ -14,8 +14,12 @@ import type { NamedFrame, StackPath } from './stall-stacks.js';
 
 const WIDTH = 1200;
 const ROW_HEIGHT = 18;
-/** Frames narrower than this (viewBox units) are left out; their time stays in their parent. */
-const MIN_WIDTH = 0.5;
+/**
+ * Frames narrower than this (viewBox units: 0.5 % of the row's stalled time) are left out, their
+ * time staying in their parent: deep stacks that held the loop for a sample or two would make the
+ * graph hundreds of rows tall for slivers no one can see.
+ */
+const MIN_WIDTH = 6;
 /** Average width of a character of the 11 px monospace labels, in viewBox units. */
 const CHAR_WIDTH = 6.7;
 
