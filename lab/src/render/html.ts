@@ -58,6 +58,7 @@ export function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(/<\//g, '<\\/').replace(/<!--/g, '<\\u0021--');
 }
 
+// Where renderers have always imported it from; it lives in escape-html.ts for the SVG too.
 export { escapeHtml };
 
 function header(report: Report): string {
