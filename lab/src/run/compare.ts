@@ -18,7 +18,7 @@ import type { ClientKey, ClientMetrics } from './client-metrics.js';
 import { MetricsSampler } from './metrics-sampler.js';
 import { type Pinning, placementOf } from './pinning.js';
 import { type QueueServices, startQueueServices } from './services/index.js';
-import { stallCursor, stallsSince } from './stall-fetch.js';
+import { type StallCursor, stallCursor, stallsSince } from './stall-fetch.js';
 import { type AppUnderTest, ExternalApp, TargetAppProcess } from './target-app-process.js';
 import { triggerRequest } from './trigger-request.js';
 
@@ -222,16 +222,18 @@ function appEnv(
 
 /**
  * The measured phase on an app that is already up: probe and trigger attacks side by side
- * for config.durationS, /metrics sampled every second. Used by compare and by ramp.
+ * for config.durationS, /metrics sampled every second, then the app's stalls numbered since
+ * `cursor` (taken here when not given). Used by compare and by ramp.
  */
 export async function measure(
   ctx: StrategyRunContext,
   target: CellApp,
   cell: Cell,
   status: (patch: Partial<LiveStatus>) => void,
+  cursor?: StallCursor,
 ): Promise<RawStrategyRun> {
   const { config, signal } = ctx;
-  const cursor = await stallCursor(target.app.url);
+  const since = cursor ?? (await stallCursor(target.app.url));
   const phaseStart = Date.now();
   let lastSample: MetricsSample | undefined;
   const sampler = new MetricsSampler({
@@ -257,7 +259,7 @@ export async function measure(
   });
   const elapsedMs = Date.now() - phaseStart;
   const samples = await sampler.stop();
-  const stalls = await stallsSince(target.app.url, cursor);
+  const stalls = await stallsSince(target.app.url, since);
   if (signal.aborted) throw new Error('aborted');
   if (target.app.exited)
     throw new Error(
@@ -323,8 +325,11 @@ export async function runStrategy(ctx: StrategyRunContext, cell: Cell): Promise<
   status({ phase: 'starting' });
   const target = await startApp(ctx, cell);
   try {
+    // Asked before the warm-up: an app's first answer collects its profile since it started
+    // (@looplab/instrument maps frames through source maps then), which is not the phase's cost.
+    const cursor = await stallCursor(target.app.url);
     await warmUp(ctx, target, cell, status);
-    const run = await measure(ctx, target, cell, status);
+    const run = await measure(ctx, target, cell, status, cursor);
     status({ phase: 'stopping', elapsedS: ctx.config.durationS });
     return run;
   } finally {
