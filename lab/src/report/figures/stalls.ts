@@ -96,7 +96,8 @@ export function stallsOf(
     ...counters,
     thresholdMs: threshold !== undefined ? threshold * 1000 : (fetched?.thresholdMs ?? Number.NaN),
     attribution,
-    top: topFrames(stacks),
+    // Python's sampler gives the line running, Node's profile the line a function starts on.
+    top: topFrames(stacks, fetched?.runtime === 'python' ? 'running' : 'function'),
     stacks,
   };
 }

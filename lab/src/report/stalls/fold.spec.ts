@@ -142,6 +142,23 @@ describe('top frames', () => {
     expect(top.some((t) => t.function === 'runWorkload')).toBe(false);
   });
 
+  it('is one frame per function of a Python stack, named by its heaviest line; Node’s lines are functions', () => {
+    const at = (line: number) => frame('cpu_iteration', '/srv/app/workloads.py', line);
+    const python = foldStalls([stall(1000, 100, [stack(90, [at(54)]), stack(10, [at(51)])])]);
+    expect(topFrames(python, 'running')).toEqual([
+      expect.objectContaining({ function: 'cpu_iteration', line: 54, selfPct: 100, sharePct: 100 }),
+    ]);
+    // Two anonymous functions of one file: two frames.
+    const anonymous = (line: number) => frame('(anonymous)', '/srv/app/queue.ts', line);
+    const node = foldStalls([
+      stall(1000, 100, [stack(60, [anonymous(69)]), stack(40, [anonymous(25)])]),
+    ]);
+    expect(topFrames(node, 'function').map((t) => [t.line, t.selfPct])).toEqual([
+      [69, 60],
+      [25, 40],
+    ]);
+  });
+
   it('names a frame once per class, and nothing when there is no stalled time', () => {
     const job = [...JOB_PATH, frame('sleepFor', '/srv/app/workloads.ts', 69)];
     const top = topFrames(
@@ -155,6 +172,39 @@ describe('top frames', () => {
       ['sleepFor', 'on_cpu', 25],
     ]);
     expect(topFrames([])).toEqual([]);
+  });
+});
+
+describe('what a Python stack is blamed on: what the loop ran, not the program around it', () => {
+  const APP = '/srv/app/looplab_fastapi';
+  const LIB = '/usr/lib/python3.11';
+  const SITE = '/srv/.venv/lib/python3.11/site-packages';
+  const program = [
+    frame('serve', `${APP}/server.py`, 128),
+    frame('Runner.run', `${LIB}/asyncio/runners.py`, 118),
+    frame('BaseEventLoop._run_once', `${LIB}/asyncio/base_events.py`, 1922),
+  ];
+  const callback = [...program, frame('Handle._run', `${LIB}/asyncio/events.py`, 80)];
+  const blamed = (frames: ReturnType<typeof frame>[]) =>
+    topFrames(foldStalls([stall(1000, 100, [stack(100, frames, 'MainThread')], 'off_cpu')]))[0]
+      ?.function;
+
+  it('a callback: its innermost frame of the app, then of a library', () => {
+    expect(
+      blamed([
+        ...callback,
+        frame('Route.handle', `${SITE}/starlette/routing.py`, 289),
+        frame('run_workload', `${APP}/workloads.py`, 104),
+        frame('sleep_iteration', `${APP}/workloads.py`, 60),
+      ]),
+    ).toBe('sleep_iteration');
+    expect(
+      blamed([...callback, frame('RequestResponseCycle.run_asgi', `${SITE}/uvicorn/h.py`, 422)]),
+    ).toBe('RequestResponseCycle.run_asgi');
+  });
+
+  it('between callbacks: where the loop waited (the selector), not the program’s main', () => {
+    expect(blamed([...program, frame('select', `${LIB}/selectors.py`, 468)])).toBe('select');
   });
 });
 

@@ -23,12 +23,27 @@ export function frameOrigin(frame: FrameRef): FrameOrigin {
 }
 
 /**
- * The frame a stack's time is blamed on: its innermost frame of the app's own code; without one,
- * its innermost library frame; without one, its leaf (e.g. `(garbage collector)`).
+ * asyncio's loop running a callback (`Handle._run`) or choosing the next ones (`_run_once`): a
+ * Python stack holds the whole program, so the service's own `main()` sits above every callback.
+ * Node's stacks begin at the dispatch already (processImmediate, processTicksAndRejections).
+ */
+const PYTHON_LOOP_DISPATCH = /[\\/]asyncio[\\/](events|base_events)\.py$/;
+const isLoopDispatch = (frame: FrameRef): boolean =>
+  PYTHON_LOOP_DISPATCH.test(frame.file) &&
+  (frame.function === 'Handle._run' || frame.function === 'BaseEventLoop._run_once');
+
+/**
+ * The frame a stack's time is blamed on, among the frames below the event loop's dispatch (what
+ * the callback ran; the program's entry above it is not the stall's cause): the innermost frame
+ * of the app's own code; without one, the innermost library frame; without one, the leaf (e.g.
+ * `(garbage collector)`, or the selector a loop waited in between callbacks).
  */
 export function blamedIndex(frames: readonly FrameRef[]): number {
-  const innermost = (origin: FrameOrigin) =>
-    frames.findLastIndex((frame) => frameOrigin(frame) === origin);
+  const from = frames.findLastIndex(isLoopDispatch) + 1;
+  const innermost = (origin: FrameOrigin) => {
+    const index = frames.findLastIndex((frame) => frameOrigin(frame) === origin);
+    return index >= from ? index : -1;
+  };
   const app = innermost('app');
   if (app >= 0) return app;
   const library = innermost('library');
