@@ -161,7 +161,7 @@ describe('looplab compare names what blocked the loop (node: blocking and pooled
     expect(stalls.stacks).toEqual([]);
     const markdown = readFileSync(join(node.folder, 'report.md'), 'utf8');
     expect(markdown).toContain('## What blocked the loop');
-    expect(markdown).toMatch(/^\| pooled \| 0 \| 0 ms \| – \| no stall over 50 ms \|/m);
+    expect(markdown).toMatch(/^\| pooled \| 0 \| 0 ms \| – \| – \| no stall over 50 ms \|/m);
   });
 
   it('keeps each phase’s stall list in raw.json, and the stacks as folded and speedscope files', () => {
