@@ -22,7 +22,7 @@ const HEAD = [
 ];
 
 const NOTE =
-  "Stalls: the loop did not turn for longer than the threshold; counted by the app (looplab_eventloop_stalls_total and _stalled_seconds_total over the phase). Frames: what the app's GET /looplab/stalls says ran in the stalls that ended in the phase, weighted by time. self: share of the stalled time in which the frame was the innermost frame of the app's own code (what it called in the runtime, native code or a library counts as its own); incl.: share in which it was on the stack. no CPU: the share of the stalled time in which the loop thread was runnable but did not run (another thread or process had its core; the frames name the code it was in). report.html draws every stack as a flame graph; stalls.folded and stalls.speedscope.json in the report folder hold them for other tools.";
+  "Stalls: the loop did not turn for longer than the threshold; counted by the app (looplab_eventloop_stalls_total and _stalled_seconds_total over the phase). Frames: what the app's GET /looplab/stalls says ran in those stalls, weighted by time. self: share of the stalled time in which the frame was the innermost frame of the app's own code (what it called in the runtime, native code or a library counts as its own); incl.: share in which it was on the stack. no CPU: the share of the stalled time in which the loop thread was runnable but did not run (another thread or process had its core; the frames name the code it was in). report.html draws every stack as a flame graph; stalls.folded and stalls.speedscope.json in the report folder hold them for other tools.";
 
 function byClass(stalls: StallFigures): string {
   return STALL_CLASSES.filter((kind) => stalls.byClass[kind])

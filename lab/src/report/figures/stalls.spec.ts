@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { blockingStalls, stall } from '../../../test/fixtures/sample-stalls.js';
 import type { MetricsSample } from '../../model.js';
 import type { AppTimeline, ClientView, StallEvidence } from '../../sources/measurements.js';
-import type { StallCounters, StallsAnswer } from '../../stall-model.js';
+import type { StallCounters, StallRecord, StallsAnswer } from '../../stall-model.js';
 import { blankStrategyResult } from '../__fixtures__/strategy-result.js';
 import { stallVerdict } from '../stall-verdict.js';
 import { NO_STALL_LIST, stallsOf } from './stalls.js';
@@ -96,6 +96,23 @@ describe('a row’s stalls', () => {
     expect(figures?.top[0]).toMatchObject({ function: 'burnCpu', line: 44, kind: 'on_cpu' });
     expect(figures?.top[0]?.selfPct).toBeCloseTo((100 * 196) / 202, 9);
     expect(figures?.stacks.reduce((sum, s) => sum + s.weightMs, 0)).toBeCloseTo(6 * 202, 9);
+  });
+
+  it('takes the stalls the counters counted by their numbers, where a time window would not', () => {
+    // Counted 2 by the first scrape (t = 0) and 8 by the last (t = 3000): stalls 2 to 7.
+    // They end every 500 ms up to t = 3000 ms.
+    const numbered = blockingStalls(8, PHASE_START - 1000).map((s, seq) => ({ ...s, seq }));
+    // Stall 2 held up the first scrape: it ended 5 ms before the scrape was stamped, yet the
+    // scrape had read the counters before it was counted.
+    numbered[1] = { ...(numbered[1] as StallRecord), endMs: PHASE_START - 300 };
+    numbered[2] = { ...(numbered[2] as StallRecord), endMs: PHASE_START - 5 };
+    const figures = stallsOf(COUNTED, CLIENT, fetched(numbered, { next: 8 }));
+    expect(figures?.attribution.stalls).toBe(6);
+    expect(figures?.count).toBe(6);
+    // Numbers that do not match the counters (the app restarted): by the time they ended.
+    const renumbered = numbered.map((s) => ({ ...s, seq: s.seq + 100 }));
+    const byTime = stallsOf(COUNTED, CLIENT, fetched(renumbered, { next: 108 }));
+    expect(byTime?.attribution.stalls).toBe(5);
   });
 
   it('says why there are no frames: a target without the stall list, attribution off, Prometheus', () => {

@@ -5,10 +5,11 @@ import {
   type StallAttribution,
   type StallFigures,
   type StallRecord,
+  type StallsAnswer,
 } from '../../stall-model.js';
 import { foldStalls, stallsEndingIn } from '../stalls/fold.js';
 import { topFrames } from '../stalls/top-frames.js';
-import { phaseCount, samplesIn, scrapedDuring } from './timeline.js';
+import { phaseCount, samplesIn, scrapedDuring, valueAt } from './timeline.js';
 
 /** What a source without the stall lists (Prometheus keeps counters) says of the frames. */
 export const NO_STALL_LIST =
@@ -32,6 +33,37 @@ function countersOf(app: AppTimeline): Pick<StallFigures, 'count' | 'stalledMs' 
     if (n > 0) byClass[kind] = { count: n, stalledMs: ms };
   }
   return { count, stalledMs, byClass };
+}
+
+/** All classes' stalls the app had counted. */
+const countedSoFar: Read = (sample) =>
+  STALL_CLASSES.reduce((sum, kind) => sum + (sample.stalls?.count[kind] ?? 0), 0);
+
+/**
+ * The listed stalls the counters counted over the phase, by number: both packages count a stall
+ * and number it (from 0) as one step, so the stalls counted between the phase's two instants are
+ * the ones numbered from the first count to the second. Exact where a time window is not: a
+ * stall that held up the first scrape ends before that scrape is stamped, yet is counted after
+ * it was read. Undefined when the numbers do not line up (the counters restarted, a service that
+ * counts otherwise): the stalls are then taken by the time they ended.
+ */
+function countedInPhase(
+  app: AppTimeline,
+  answer: StallsAnswer,
+  phaseStartMs: number,
+): StallRecord[] | undefined {
+  if (!scrapedDuring(app) || !app.samples.some((sample) => sample.stalls)) return undefined;
+  const first = valueAt(app, app.from, countedSoFar);
+  const last = valueAt(app, app.to, countedSoFar);
+  if (!Number.isInteger(first) || !Number.isInteger(last) || last > answer.next) return undefined;
+  const numbered = answer.stalls.filter((stall) => stall.seq >= first && stall.seq < last);
+  // Every one of them listed, and each ended within a scrape interval of the phase's span.
+  const slack = Number.isFinite(app.scrapeIntervalMs) ? app.scrapeIntervalMs : 1000;
+  const near = (stall: StallRecord) => {
+    const end = stall.endMs - phaseStartMs;
+    return end > app.from - slack && end <= app.to + slack;
+  };
+  return numbered.length === last - first && numbered.every(near) ? numbered : undefined;
 }
 
 /** How long an on_cpu stall's thread did not run in it (0 when its CPU time is unknown). */
@@ -86,7 +118,10 @@ export function stallsOf(
   const [from, to] = scraped ? [app.from, app.to] : [0, client.seconds * 1000];
   const fetched = evidence?.stalls.status === 'fetched' ? evidence.stalls.answer : undefined;
   const inPhase =
-    evidence && fetched ? stallsEndingIn(fetched.stalls, evidence.phaseStartMs, from, to) : [];
+    evidence && fetched
+      ? (countedInPhase(app, fetched, evidence.phaseStartMs) ??
+        stallsEndingIn(fetched.stalls, evidence.phaseStartMs, from, to))
+      : [];
   const attribution = attributionOf(evidence, inPhase);
   const stacks = attribution.state === 'on' ? foldStalls(inPhase) : [];
   const threshold = samplesIn(app, from, to)
