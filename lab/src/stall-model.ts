@@ -117,7 +117,7 @@ export interface StallAttribution {
   state: 'on' | 'off' | 'unavailable';
   /** In words, when state is not on ("no attribution from this target: ..."). */
   note?: string;
-  /** The stalls the frames come from: those the runner fetched that ended in the phase. */
+  /** The stalls the frames come from: those the counters counted over the phase (by number). */
   stalls: number;
   stalledMs: number;
   /** Stalls the app evicted from its buffer during the phase before the runner read them. */

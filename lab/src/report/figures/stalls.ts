@@ -99,8 +99,8 @@ function attributionOf(
 
 /**
  * A row's stalls: how many and how long (the app's stall counters over the phase, as every other
- * app figure), and what ran in them (the stalls the runner fetched that ended in the same span,
- * folded and time-weighted). Undefined when the app neither counts nor lists stalls.
+ * app figure), and what ran in them (the same stalls from the list the runner fetched, folded
+ * and time-weighted). Undefined when the app neither counts nor lists stalls.
  */
 export function stallsOf(
   app: AppTimeline,

@@ -73,7 +73,7 @@ function bounded(sorted: FoldedStack[]): FoldedStack[] {
 
 /**
  * The stalls that ended inside a phase's span (from, to], ms since the phase began: the span the
- * stall counters are read over, so the frames and the counts speak of the same stalls.
+ * stall counters are read over (for an app whose stall numbers do not follow its counters).
  */
 export function stallsEndingIn(
   stalls: readonly StallRecord[],
