@@ -14,6 +14,8 @@ import {
   clientLatencyQuantile,
   EVENT_LOOP_DELAY_MAX,
   EVENT_LOOP_DELAY_MAX_BY_STRATEGY,
+  EVENT_LOOP_STALLED_SHARE_BY_CLASS,
+  EVENT_LOOP_STALLS_BY_CLASS,
   EVENT_LOOP_STALLS_OVER_50MS,
   EVENT_LOOP_UTILIZATION,
   EVENT_LOOP_WINDOW_S,
@@ -85,6 +87,29 @@ export function eventLoopVsLatency(): dashboard.Dashboard {
             legend: `delay ${quantileLabel(q)}`,
           })),
           { expr: EVENT_LOOP_DELAY_MAX, legend: 'delay max' },
+        ],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel({
+        title: 'Event-loop stalls by class: share of time stalled and stalls per second',
+        description: `Stalls the app itself counted: the loop did not turn for longer than LOOPLAB_STALL_THRESHOLD_MS (default 50 ms; looplab_eventloop_stall_threshold_seconds). Left axis: the share of wall time the loop spent stalled (rate of looplab_eventloop_stalled_seconds_total); right axis: stalls per second (rate of looplab_eventloop_stalls_total), by class: on_cpu (the loop burned CPU: JavaScript or Python, or a native call such as pbkdf2Sync), off_cpu (it waited: a sync sleep, sync I/O, Atomics.wait), gil_wait (Python: another thread held the GIL, the def-task and thread-pool CPU case), native (Python: native code held the GIL). Healthy (async and the off-loop strategies ${OFF_LOOP}): 0. Blocked (${ON_LOOP}): about one stall per job, the stalled share about jobs per second × job length (two 200 ms jobs a second: 40 %), on_cpu for CPU work, off_cpu for sleep. Which code it was: looplab compare's report (What blocked the loop, a flame graph per strategy) or the app's GET /looplab/stalls. ${PHASES_NOTE}`,
+        unit: 'percentunit',
+        min: 0,
+        height: 7,
+        queries: [
+          { expr: EVENT_LOOP_STALLED_SHARE_BY_CLASS, legend: '{{class}}: share of time stalled' },
+          { expr: EVENT_LOOP_STALLS_BY_CLASS, legend: '{{class}}: stalls per second' },
+        ],
+        overrides: [
+          {
+            regex: '.*stalls per second',
+            properties: [
+              { id: 'unit', value: 'short' },
+              { id: 'custom.axisPlacement', value: 'right' },
+              { id: 'custom.lineStyle', value: { fill: 'dash', dash: [6, 4] } },
+            ],
+          },
         ],
       }),
     )

@@ -57,6 +57,8 @@ describe('ALL_QUERIES', () => {
       METRICS.eventLoopDelay,
       METRICS.eventLoopDelayWindowMax,
       METRICS.eventLoopActive,
+      METRICS.eventLoopStalls,
+      METRICS.eventLoopStalledSeconds,
       METRICS.httpServerDuration,
       METRICS.processCpu,
     ].flatMap(sampleNames);

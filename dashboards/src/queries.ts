@@ -76,6 +76,13 @@ export const EVENT_LOOP_DELAY_MAX = `max(max_over_time(${m('eventLoopDelayWindow
 /** Stalls (samples) longer than 50 ms per second: quantiles hide them, this does not. */
 export const EVENT_LOOP_STALLS_OVER_50MS = `sum(rate(${m('eventLoopDelay')}_count{${APP}}[$__rate_interval])) - sum(rate(${m('eventLoopDelay')}_bucket{${APP}, le="0.05"}[$__rate_interval]))`;
 
+/**
+ * Stalls the app counted (the loop did not turn for longer than its stall threshold), by class:
+ * the share of wall time spent stalled (stalled seconds per second, 0..1) and stalls per second.
+ */
+export const EVENT_LOOP_STALLED_SHARE_BY_CLASS = `sum by (class) (rate(${m('eventLoopStalledSeconds')}{${APP}}[$__rate_interval]))`;
+export const EVENT_LOOP_STALLS_BY_CLASS = `sum by (class) (rate(${m('eventLoopStalls')}{${APP}}[$__rate_interval]))`;
+
 /** Event-loop utilization 0..1 (share of wall time the main loop was busy). */
 export const EVENT_LOOP_UTILIZATION = `sum(rate(${m('eventLoopActive')}{${APP}}[$__rate_interval]))`;
 
@@ -281,6 +288,8 @@ export const ALL_QUERIES: readonly NamedQuery[] = [
   ),
   promql('EVENT_LOOP_DELAY_MAX', EVENT_LOOP_DELAY_MAX),
   promql('EVENT_LOOP_STALLS_OVER_50MS', EVENT_LOOP_STALLS_OVER_50MS),
+  promql('EVENT_LOOP_STALLED_SHARE_BY_CLASS', EVENT_LOOP_STALLED_SHARE_BY_CLASS),
+  promql('EVENT_LOOP_STALLS_BY_CLASS', EVENT_LOOP_STALLS_BY_CLASS),
   promql('EVENT_LOOP_UTILIZATION', EVENT_LOOP_UTILIZATION),
   promql('PROCESS_CPU_CORES', PROCESS_CPU_CORES),
   promql('EVENT_LOOP_DELAY_MAX_BY_STRATEGY', EVENT_LOOP_DELAY_MAX_BY_STRATEGY),

@@ -5,6 +5,7 @@
  * Both files have a JSON Schema (lab/schema/); SCHEMA_VERSION changes when either changes shape.
  */
 import type { Runtime, StrategyName, WorkloadKind } from '@looplab/contract';
+import type { RawStalls, StallCounters, StallFigures } from './stall-model.js';
 
 /** Strategy, workload and runtime names are the contract's (contract/data/strategies.json). */
 export type Strategy = StrategyName;
@@ -30,8 +31,10 @@ export type Role = 'probe' | 'trigger';
 /**
  * The shape of raw.json and report.json. 2: every cell coordinate, row name and source is
  * always present (version 1 files left them out when a run had one target, workload or mode).
+ * 3: event-loop stalls (stall-model.ts): each cell's fetched stalls and stall counters in
+ * raw.json, each row's `stalls` in report.json.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export interface RunConfig {
   runId: string;
@@ -121,6 +124,8 @@ export interface MetricsSample {
   enqueueBuckets?: Array<[number, number]>;
   /** Cumulative looplab_task_slice_seconds buckets (chunked). */
   sliceBuckets?: Array<[number, number]>;
+  /** The app's stall counters by class (absent when it does not export them). */
+  stalls?: StallCounters;
 }
 
 export interface RawStrategyRun {
@@ -135,6 +140,8 @@ export interface RawStrategyRun {
   expected: Record<Role, number>;
   requests: RequestRecord[];
   samples: MetricsSample[];
+  /** What the app's GET /looplab/stalls gave for the phase, or why nothing. */
+  stalls?: RawStalls;
 }
 
 export interface RawRun {
@@ -224,6 +231,8 @@ export interface StrategyResult {
   };
   /** How well the run knows each figure that is an estimate (absent: no number, or exact). */
   resolution: Partial<Record<ResolvedFigure, Resolution>>;
+  /** Event-loop stalls and what ran in them (absent when the source knows nothing of them). */
+  stalls?: StallFigures;
   /** This strategy's value over the baseline's (async). 1 for the baseline itself. */
   ratios: {
     probeP50: number;

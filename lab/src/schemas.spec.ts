@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sampleReport } from '../test/fixtures/sample-report.js';
+import { blockingStalls, sampleReportWithStalls } from '../test/fixtures/sample-stalls.js';
 import { toJson } from './render/report-folder.js';
 import { SCHEMA_DIR, schemaProblem } from './schemas.js';
 import { REPO_ROOT } from './tools/index.js';
@@ -24,6 +25,24 @@ describe('the JSON Schemas in lab/schema', () => {
     expect(schemaProblem('report', asWritten(sampleReport()))).toBeUndefined();
   });
 
+  it('accept a report with stalls, and the stall list an app answers', () => {
+    expect(schemaProblem('report', asWritten(sampleReportWithStalls()))).toBeUndefined();
+    const answer = {
+      schemaVersion: 1,
+      runtime: 'node',
+      attribution: true,
+      thresholdMs: 50,
+      sampleIntervalMs: 5,
+      next: 2,
+      dropped: 0,
+      stalls: blockingStalls(2),
+    };
+    expect(schemaProblem('stalls', answer)).toBeUndefined();
+    expect(schemaProblem('stalls', { ...answer, stalls: [{ seq: 1 }] })).toBe(
+      'stalls[0].startMs is missing',
+    );
+  });
+
   it('name the field of the first problem', () => {
     // biome-ignore lint/suspicious/noExplicitAny: the test breaks arbitrary fields of the JSON
     const report = asWritten(sampleReport()) as Record<string, any>;
@@ -39,8 +58,8 @@ describe('the JSON Schemas in lab/schema', () => {
     expect(schemaProblem('report', extra)).toBe('series[0].lagP99Ms is not a field of series[0]');
   });
 
-  it('refuse a report of schema version 1 (its rows could leave out their cell)', () => {
-    const old = { ...(asWritten(sampleReport()) as object), schemaVersion: 1 };
-    expect(schemaProblem('report', old)).toBe('schemaVersion must be 2');
+  it('refuse a report of schema version 2 (it has no stalls)', () => {
+    const old = { ...(asWritten(sampleReport()) as object), schemaVersion: 2 };
+    expect(schemaProblem('report', old)).toBe('schemaVersion must be 3');
   });
 });

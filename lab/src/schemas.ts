@@ -7,7 +7,7 @@ import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
  * tools): raw.json, report.json, load/scenarios.json and budget files, checked with ajv. The
  * schemas hold the shape; names are checked against the contract by the code that reads them.
  */
-export type SchemaName = 'raw' | 'report' | 'scenarios' | 'budgets';
+export type SchemaName = 'raw' | 'report' | 'scenarios' | 'budgets' | 'stalls';
 
 /** lab/schema, from lab/src (tests) and lab/dist (the CLI) alike. */
 export const SCHEMA_DIR = join(__dirname, '..', 'schema');
@@ -19,10 +19,15 @@ let ajv: Ajv2020 | undefined;
 const compiled = new Map<SchemaName, ValidateFunction>();
 
 function validatorOf(name: SchemaName): ValidateFunction {
-  ajv ??= new Ajv2020({ allErrors: false, strict: true }).addSchema(read('common.schema.json'));
+  ajv ??= new Ajv2020({ allErrors: false, strict: true })
+    .addSchema(read('common.schema.json'))
+    .addSchema(read('stalls.schema.json'));
   let validate = compiled.get(name);
   if (!validate) {
-    validate = ajv.compile(read(`${name}.schema.json`));
+    // A schema the others refer to is added above already: compiled once, under its $id.
+    validate =
+      ajv.getSchema(`https://looplab.dev/lab/${name}.schema.json`) ??
+      ajv.compile(read(`${name}.schema.json`));
     compiled.set(name, validate);
   }
   return validate;

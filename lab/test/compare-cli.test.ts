@@ -106,7 +106,7 @@ describe('looplab compare (real app, real load)', () => {
   });
 
   it('report.json records the config, the environment and every strategy', () => {
-    expect(report.schemaVersion).toBe(2);
+    expect(report.schemaVersion).toBe(3);
     expect(report.config).toMatchObject({
       durationS: 8,
       warmupS: 3,

@@ -8,6 +8,7 @@ import type { Report } from '../src/model.js';
 import { renderHtml } from '../src/render/html.js';
 import { findChromium } from '../src/tools/index.js';
 import { sampleReport, sampleReportFor } from './fixtures/sample-report.js';
+import { sampleReportWithStalls } from './fixtures/sample-stalls.js';
 
 /** report.html in a real (headless) Chromium: it must draw every chart with no network at all. */
 
@@ -203,6 +204,73 @@ describe('report.html', () => {
         'chart-queue',
       ]);
       expect(charts.every((c) => c.hasEchartsInstance && c.canvasWidth > 0)).toBe(true);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('draws what blocked the loop offline: the stall table and a flame graph per stalled strategy', async () => {
+    const loaded = await open(sampleReportWithStalls(), 'stalls');
+    const { page, html } = loaded;
+    try {
+      expectClean(loaded);
+      const table = page.locator('#stalls table tbody tr');
+      const cells = await table.evaluateAll((trs) =>
+        trs.map((tr) => [...tr.children].map((cell) => cell.textContent ?? '')),
+      );
+      expect(cells[0]).toEqual(['async', '0', '0 ms', '–', '–', 'no stall over 50 ms', '', '', '']);
+      expect(cells[1]).toEqual([
+        'blocking',
+        '30',
+        '6.1 s',
+        '0.0 %',
+        'on_cpu 30',
+        'burnCpu',
+        'workloads.ts:44',
+        '97 %',
+        '97 %',
+      ]);
+      expect(cells.at(-1)?.slice(0, 6)).toEqual([
+        'pooled',
+        '0',
+        '0 ms',
+        '–',
+        '–',
+        'no stall over 50 ms',
+      ]);
+
+      // One flame graph, for the one strategy that stalled, drawn by the browser.
+      const figures = page.locator('#flame-graphs figure.flame');
+      expect(await figures.count()).toBe(1);
+      expect(await figures.first().getAttribute('data-strategy')).toBe('blocking');
+      const svg = page.locator('#flame-graphs svg.flame-graph');
+      const svgBox = await svg.boundingBox();
+      if (!svgBox) throw new Error('the flame graph has no box');
+      expect(svgBox.width).toBeGreaterThan(1000);
+      expect(svgBox.height).toBeGreaterThan(5 * 15);
+      expect(await svg.locator('g.frame rect').count()).toBeGreaterThanOrEqual(8);
+      // burnCpu held 97 % of the stalled time: its bar spans about that much of the graph.
+      const burn = svg.locator('g.frame[data-function="burnCpu"]');
+      const burnBox = await burn.locator('rect').boundingBox();
+      if (!burnBox) throw new Error('burnCpu has no bar');
+      expect(burnBox.width / svgBox.width).toBeGreaterThan(0.95);
+      expect(burnBox.width / svgBox.width).toBeLessThan(0.99);
+      expect(await burn.locator('text').textContent()).toBe('burnCpu (workloads.ts:44)');
+      expect(await burn.locator('title').textContent()).toContain(
+        '/app/target-app/src/workloads/workloads.ts:44',
+      );
+      const bottom = await svg.locator('g.frame[data-depth="0"] rect').boundingBox();
+      expect(bottom?.width).toBeCloseTo(svgBox.width, 0);
+      // The charts are drawn as before, and nothing in the page reaches the network.
+      expect(Number(await page.locator('body').getAttribute('data-charts-ready'))).toBe(5);
+      const outsideBundle = html.replace(/<script>[\s\S]*?<\/script>/g, '');
+      expect(outsideBundle.match(/https?:\/\/\S{0,60}/i)).toBeNull();
+
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.locator('#stalls').screenshot({ path: join(ARTIFACTS, 'report-html-stalls.png') });
+      await page
+        .locator('#flame-graphs')
+        .screenshot({ path: join(ARTIFACTS, 'report-html-flame-graph.png') });
     } finally {
       await page.close();
     }

@@ -32,7 +32,7 @@ describe('looplab report refuses files of another schema version, saying what to
     const folder = oldFolder({ 'raw.json': V1 });
     const attempt = report(folder);
     await expect(attempt).rejects.toThrow(
-      `${join(folder, 'raw.json')} has schemaVersion 1, written by an older looplab; this one reads version 2.`,
+      `${join(folder, 'raw.json')} has schemaVersion 1, written by an older looplab; this one reads version 3.`,
     );
     await expect(report(folder)).rejects.toThrow(WHAT_TO_DO);
   });
@@ -56,7 +56,7 @@ describe('looplab report refuses files of another schema version, saying what to
   });
 
   it('a current report.json alone: it is rebuilt from raw.json, which is missing', async () => {
-    const folder = oldFolder({ 'report.json': { schemaVersion: 2 } });
+    const folder = oldFolder({ 'report.json': { schemaVersion: 3 } });
     await expect(report(folder)).rejects.toThrow(
       `${join(folder, 'raw.json')} not found: ${join(folder, 'report.json')} is a finished report`,
     );

@@ -86,7 +86,7 @@ function strategyRun(strategy: Strategy, scale: number): RawStrategyRun {
 function rawRun(strategies: Strategy[] = ['async', 'blocking', 'pooled']): RawRun {
   const scales: Partial<Record<Strategy, number>> = { async: 1, blocking: 50, pooled: 1.2 };
   return {
-    schemaVersion: 2,
+    schemaVersion: 3,
     config: {
       runId: '20260201-100000-fixture',
       strategies,
@@ -172,7 +172,7 @@ describe('writeRunFolder: raw.json → the local source → the report files', (
     const text = readFileSync(files.json, 'utf8');
     expect(text).not.toMatch(/NaN|Infinity/);
     expect(text.endsWith('}\n')).toBe(true);
-    expect(text.split('\n')[1]).toBe('  "schemaVersion": 2,'); // pretty-printed, 2 spaces
+    expect(text.split('\n')[1]).toBe('  "schemaVersion": 3,'); // pretty-printed, 2 spaces
     const parsed = JSON.parse(text);
     expect(parsed.strategies[0].ratios).toEqual({
       probeP50: null,
@@ -237,18 +237,18 @@ describe('saveRawRun / readRawRun', () => {
     expect(() => readRawRun(join(root, 'no-such-folder'))).toThrow('not found');
   });
 
-  it('refuses a schemaVersion other than 2, saying what to do instead', () => {
+  it('refuses a schemaVersion other than 3, saying what to do instead', () => {
     for (const [version, shown, writer] of [
-      [1, '1', 'an older'],
-      [3, '3', 'another'],
+      [2, '2', 'an older'],
+      [4, '4', 'another'],
       [undefined, 'undefined', 'another'],
-      ['2', '2', 'another'],
+      ['3', '3', 'another'],
     ] as const) {
       const folder = freshFolder();
       saveRawRun(folder, { ...rawRun(), schemaVersion: version } as unknown as RawRun);
       const read = () => readRawRun(folder);
       expect(read).toThrow(
-        `${join(folder, 'raw.json')} has schemaVersion ${shown}, written by ${writer} looplab; this one reads version 2.`,
+        `${join(folder, 'raw.json')} has schemaVersion ${shown}, written by ${writer} looplab; this one reads version 3.`,
       );
       expect(read).toThrow('Run the comparison again (`npm run compare`');
       expect(read).toThrow('rebuild this folder with the looplab that wrote it');

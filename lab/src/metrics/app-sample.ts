@@ -1,5 +1,6 @@
 import { METRICS, PROBE } from '@looplab/contract';
 import type { MetricsSample, Strategy } from '../model.js';
+import { stallCounters } from './stall-counters.js';
 
 /**
  * The app's metrics at one instant, as either source reads them: a /metrics scrape (the local
@@ -67,5 +68,8 @@ export function appSample(
     sample.enqueueBuckets = all.buckets(M.queueEnqueue.name, byStrategy);
   if (M.taskSlice.strategies?.includes(strategy))
     sample.sliceBuckets = all.buckets(M.taskSlice.name, byStrategy);
+  // The app's own loop: the queue worker's stalls are not the app's.
+  const stalls = stallCounters(app);
+  if (stalls) sample.stalls = stalls;
   return sample;
 }

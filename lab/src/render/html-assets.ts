@@ -38,7 +38,7 @@ table.summary thead tr.groups th {
   text-transform: uppercase; letter-spacing: 0.04em; border-bottom: 2px solid var(--border);
 }
 table.summary th.group-start, table.summary td.group-start { border-left: 1px solid var(--border); }
-table.summary .strategy { text-align: left; }
+table.summary .strategy, table.summary .text { text-align: left; }
 table.summary tbody tr:hover { background: #f8fafc; }
 table.summary tbody tr:last-child td { border-bottom: none; }
 .unit { display: block; color: var(--muted); font-size: 11px; font-weight: 400; }
@@ -66,6 +66,11 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 3px 16px;
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; }
 footer { color: var(--muted); font-size: 12px; margin-top: 24px; }
+figure.flame { margin: 14px 0 0; }
+figure.flame figcaption { font-weight: 600; margin: 0 0 4px; }
+svg.flame-graph { display: block; }
+svg.flame-graph text { fill: #1f2933; pointer-events: none; }
+svg.flame-graph g.frame:hover rect { stroke: #1f2933; stroke-width: 1; }
 @media print {
   body { background: #fff; }
   .card { box-shadow: none; break-inside: avoid; }

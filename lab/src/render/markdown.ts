@@ -3,6 +3,7 @@ import type { BudgetResult, Report } from '../model.js';
 import { matrixTables, type TextTable } from './matrix-tables.js';
 import { configFacts, environmentFacts, type Fact } from './run-facts.js';
 import { sourceNote } from './source-note.js';
+import { stallTable } from './stall-table.js';
 import { RESOLUTION_NOTE, summaryColumns, summaryRows } from './summary-table.js';
 
 /** report.md: verdict, comparison table, budgets and run facts; GitHub-flavoured, pastes into a PR. */
@@ -13,6 +14,7 @@ export function renderMarkdown(report: Report): string {
     `**Verdict:** ${report.verdict}`,
     results(report),
     ...matrixTables(report).map(textTable),
+    stalls(report),
     budgets(report.budgets),
     facts('Run', [...configFacts(report), ...environmentFacts(report)]),
   ];
@@ -60,11 +62,18 @@ function textTable(table: TextTable): string {
     `## ${table.title}`,
     '',
     tableLine(table.head),
-    tableLine(table.head.map((_, i) => (i === 0 ? ':---' : '---:'))),
+    tableLine(
+      table.head.map((_, i) => (i === 0 || table.textColumns?.includes(i) ? ':---' : '---:')),
+    ),
     ...table.rows.map(tableLine),
     '',
     `_${table.note}_`,
   ].join('\n');
+}
+
+function stalls(report: Report): string {
+  const table = stallTable(report);
+  return table ? textTable(table) : '';
 }
 
 function budgets(list: BudgetResult[]): string {

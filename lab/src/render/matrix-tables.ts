@@ -14,6 +14,8 @@ export interface TextTable {
   note: string;
   head: string[];
   rows: string[][];
+  /** Columns of words rather than numbers (aligned left); the first always is. */
+  textColumns?: number[];
 }
 
 const label = (result: StrategyResult, withTarget: boolean) =>

@@ -221,7 +221,7 @@ const CONFIG: RunConfig = {
 
 function rawRun(runs: RawStrategyRun[] = [ASYNC, BLOCKING, POOLED]): RawRun {
   return {
-    schemaVersion: 2,
+    schemaVersion: 3,
     config: { ...CONFIG, strategies: runs.map((run) => run.strategy) },
     environment: {
       node: 'v24.21.0',
@@ -625,7 +625,7 @@ describe('buildReport: the report around the results', () => {
   const report = buildReport(raw, BUDGETS, CREATED_AT);
 
   it('carries schema, tool, run id, config, environment and baseline', () => {
-    expect(report.schemaVersion).toBe(2);
+    expect(report.schemaVersion).toBe(3);
     expect(report.tool).toEqual({ name: 'looplab', version: TOOL_VERSION });
     expect(report.runId).toBe('20260110-120000-fixture');
     expect(report.createdAt).toBe(CREATED_AT);

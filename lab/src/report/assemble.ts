@@ -6,6 +6,7 @@ import { evaluateBudgets } from './budgets.js';
 import { type CellFigures, cellFigures } from './figures/cell.js';
 import { groupLabel, groupsOf } from './groups.js';
 import { cellOf, dimensionsOf, groupOf, rowLabel } from './rows.js';
+import { stallVerdict } from './stall-verdict.js';
 import { writeVerdict } from './verdict.js';
 
 export const TOOL_VERSION = '0.1.0';
@@ -70,11 +71,17 @@ export function assembleReport(
     baseline: BASELINE_STRATEGY,
     strategies,
     series,
-    verdict: writeVerdict(strategies, BASELINE_STRATEGY),
+    verdict: withStalls(writeVerdict(strategies, BASELINE_STRATEGY), stallVerdict(strategies)),
     budgets: groupsOf(strategies).flatMap((group, _i, all) =>
       evaluateBudgets(budgets, group, BASELINE_STRATEGY).map((result) =>
         all.length > 1 ? { ...result, name: `${result.name} (${groupLabel(group)})` } : result,
       ),
     ),
   };
+}
+
+/** The verdict, then what blocked the loop: a sentence more, or a paragraph after several. */
+function withStalls(verdict: string, stalls: string): string {
+  if (!stalls) return verdict;
+  return `${verdict}${verdict.includes('\n\n') ? '\n\n' : ' '}${stalls}`;
 }

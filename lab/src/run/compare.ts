@@ -18,6 +18,7 @@ import type { ClientKey, ClientMetrics } from './client-metrics.js';
 import { MetricsSampler } from './metrics-sampler.js';
 import { type Pinning, placementOf } from './pinning.js';
 import { type QueueServices, startQueueServices } from './services/index.js';
+import { type StallCursor, stallCursor, stallsSince } from './stall-fetch.js';
 import { type AppUnderTest, ExternalApp, TargetAppProcess } from './target-app-process.js';
 import { triggerRequest } from './trigger-request.js';
 
@@ -47,6 +48,12 @@ export interface StrategyRunContext {
   clientMetrics?: ClientMetrics | undefined;
   /** Drive an app that is already running (compose) instead of starting one per strategy. */
   targetUrl?: string | undefined;
+  /**
+   * Stall attribution (default on); off, the apps started here run with LOOPLAB_ATTRIBUTION=off:
+   * no CPU profile, their stalls still counted and listed, without stacks. Either way each
+   * phase's stalls are fetched from the app's GET /looplab/stalls.
+   */
+  attribution?: boolean | undefined;
 }
 
 const LIVE_WINDOW_MS = 5000;
@@ -181,7 +188,7 @@ export async function startApp(ctx: StrategyRunContext, cell: Cell): Promise<Cel
       runtime: cell.target,
       cpus: placement.offLoop,
       mainThreadCpus: placement.mainThread,
-      env: appEnv(ctx.config, cell, services),
+      env: appEnv(ctx, cell, services),
     });
     return {
       app,
@@ -198,7 +205,7 @@ export async function startApp(ctx: StrategyRunContext, cell: Cell): Promise<Cel
 }
 
 function appEnv(
-  config: RunConfig,
+  { config, attribution }: StrategyRunContext,
   cell: Cell,
   services: QueueServices | undefined,
 ): Record<string, string> {
@@ -208,21 +215,25 @@ function appEnv(
     LOOPLAB_EVENT_LOOP_WINDOW_S: '2',
     LOOPLAB_DRAIN_TIMEOUT_MS: '2000',
     LOOPLAB_INSTRUMENTATION: cell.instrumentation,
+    LOOPLAB_ATTRIBUTION: attribution === false ? 'off' : 'on',
     ...(services?.appEnv ?? {}),
   };
 }
 
 /**
  * The measured phase on an app that is already up: probe and trigger attacks side by side
- * for config.durationS, /metrics sampled every second. Used by compare and by ramp.
+ * for config.durationS, /metrics sampled every second, then the app's stalls numbered since
+ * `cursor` (taken here when not given). Used by compare and by ramp.
  */
 export async function measure(
   ctx: StrategyRunContext,
   target: CellApp,
   cell: Cell,
   status: (patch: Partial<LiveStatus>) => void,
+  cursor?: StallCursor,
 ): Promise<RawStrategyRun> {
   const { config, signal } = ctx;
+  const since = cursor ?? (await stallCursor(target.app.url));
   const phaseStart = Date.now();
   let lastSample: MetricsSample | undefined;
   const sampler = new MetricsSampler({
@@ -248,6 +259,7 @@ export async function measure(
   });
   const elapsedMs = Date.now() - phaseStart;
   const samples = await sampler.stop();
+  const stalls = await stallsSince(target.app.url, since);
   if (signal.aborted) throw new Error('aborted');
   if (target.app.exited)
     throw new Error(
@@ -266,6 +278,7 @@ export async function measure(
     },
     requests: results.flat().sort((a, b) => a.t - b.t),
     samples,
+    stalls,
   };
 }
 
@@ -312,8 +325,11 @@ export async function runStrategy(ctx: StrategyRunContext, cell: Cell): Promise<
   status({ phase: 'starting' });
   const target = await startApp(ctx, cell);
   try {
+    // Asked before the warm-up: an app's first answer collects its profile since it started
+    // (@looplab/instrument maps frames through source maps then), which is not the phase's cost.
+    const cursor = await stallCursor(target.app.url);
     await warmUp(ctx, target, cell, status);
-    const run = await measure(ctx, target, cell, status);
+    const run = await measure(ctx, target, cell, status, cursor);
     status({ phase: 'stopping', elapsedS: ctx.config.durationS });
     return run;
   } finally {

@@ -5,6 +5,7 @@
  * (sources/prometheus); the builder computes every figure from them once, whichever it was.
  */
 import type { Cell, Environment, MetricsSample, Report, Role, RunConfig } from '../model.js';
+import type { RawStalls } from '../stall-model.js';
 import type { SecondStats } from '../stats/series.js';
 
 export interface RunMeasurements {
@@ -21,6 +22,15 @@ export interface CellMeasurements {
   cell: Cell;
   app: AppTimeline;
   client: ClientView;
+  /** What the app said ran in its stalls; absent when the source has none (Prometheus). */
+  stalls?: StallEvidence;
+}
+
+/** A cell's stalls as the runner fetched them from the app (GET /looplab/stalls). */
+export interface StallEvidence {
+  stalls: RawStalls;
+  /** Epoch ms of the phase's t = 0: the stalls' windows are epoch ms (the app's clock). */
+  phaseStartMs: number;
 }
 
 /**

@@ -4,6 +4,7 @@ import { costsOf } from './costs.js';
 import { eventLoopOf } from './event-loop.js';
 import { requestsOf } from './requests.js';
 import { type CellPoint, seriesOf } from './series.js';
+import { stallsOf } from './stalls.js';
 import { tasksOf } from './tasks.js';
 import { scrapedDuring } from './timeline.js';
 
@@ -27,6 +28,7 @@ export function cellFigures(measured: CellMeasurements): CellFigures {
   const loop = eventLoopOf(app);
   const tasks = tasksOf(app);
   const costs = costsOf(app);
+  const stalls = stallsOf(app, client, measured.stalls);
   const notes: string[] = [];
   if (scrapedDuring(app) && !loop.lagMaxExact) {
     const windowS = Math.max(0, ...app.samples.map((sample) => sample.lagWindowS));
@@ -44,6 +46,7 @@ export function cellFigures(measured: CellMeasurements): CellFigures {
       eventLoop: loop.eventLoop,
       tasks: tasks.tasks,
       ...(costs.costs ? { costs: costs.costs } : {}),
+      ...(stalls ? { stalls } : {}),
       resolution: {
         ...requests.resolution,
         ...loop.resolution,

@@ -45,6 +45,9 @@ export function cellMeasurements(run: RawStrategyRun, probeRate: number): CellMe
       scrapeIntervalMs: SAMPLER_INTERVAL_MS,
     },
     client: recordsView(run, probeRate),
+    ...(run.stalls
+      ? { stalls: { stalls: run.stalls, phaseStartMs: Date.parse(run.startedAt) } }
+      : {}),
   };
 }
 
