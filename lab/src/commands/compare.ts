@@ -158,7 +158,7 @@ export function registerCompareCommand(program: Command, repoRoot: string): void
       .description(
         'start the target app, drive every strategy with the same open-model load (vegeta), and write a report folder; or, with --variant (or --config), compare the variants of your own running service by what they do to a probe request',
       ),
-    'measured seconds per strategy',
+    'measured seconds per strategy (or variant)',
   )
     .addOption(
       new Option(
@@ -214,7 +214,7 @@ export function registerCompareCommand(program: Command, repoRoot: string): void
     .addOption(
       new Option(
         '--target-url <url>',
-        'drive an app that is already running (e.g. the compose stack) instead of starting one per strategy',
+        'drive an app that is already running (e.g. the compose stack) instead of starting one per strategy; with --variant, your service (variants and a probe given as paths go there)',
       ),
     )
     .addOption(

@@ -67,7 +67,7 @@ export function addLoadOptions(command: Command, durationHelp: string): Command 
         .argParser(nonNegativeInt('warmup', 600)),
     )
     .addOption(
-      new Option('--probe-rate <rps>', 'GET /ping requests per second')
+      new Option('--probe-rate <rps>', 'probe requests per second (GET /ping, or --probe)')
         .default(SCENARIOS.roles.probe.ratePerS)
         .argParser(positiveInt('probe-rate', 5000)),
     )

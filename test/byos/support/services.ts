@@ -17,8 +17,12 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-async function started(child: Child, port: Promise<number>): Promise<RunningService> {
-  const url = `http://127.0.0.1:${await port}`;
+async function started(
+  child: Child,
+  port: Promise<number>,
+  host = '127.0.0.1',
+): Promise<RunningService> {
+  const url = `http://${host}:${await port}`;
   return { url, child, stop: async () => void (await child.stop(5_000)) };
 }
 
@@ -42,7 +46,7 @@ export function startOrdersService(env: Record<string, string> = {}): Promise<Ru
     'start listening',
     30_000,
   );
-  return started(child, port);
+  return started(child, port, env.HOST);
 }
 
 /** The seed article's FastAPI code under uvicorn's defaults (its default loop). */
