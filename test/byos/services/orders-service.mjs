@@ -8,7 +8,8 @@
 //   prom-client  prom-client's default metrics under its own prefix (shop_), on its own registry
 //   looplab      the same, plus @looplab/instrument registered on that registry (and its
 //                GET /looplab/stalls)
-// HOST is the address it listens on (default 127.0.0.1). REPORT_MS sizes the work (default 150);
+// HOST and PORT are where it listens (default 127.0.0.1, any free port, printed as {"port": N}).
+// REPORT_MS sizes the work (default 150);
 // FIXED=1 makes POST /report use the worker too (the deployment after the fix). POST /broken
 // always answers 500.
 import { createServer } from 'node:http';
@@ -68,7 +69,7 @@ const server = createServer(async (req, res) => {
     res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
   }
 });
-server.listen(0, process.env.HOST ?? '127.0.0.1', () => {
+server.listen(Number(process.env.PORT ?? 0), process.env.HOST ?? '127.0.0.1', () => {
   console.log(JSON.stringify({ port: server.address().port }));
 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
