@@ -117,6 +117,16 @@ describe('recogniseMetrics: each exporter by its names, any prefix', () => {
     expect(sample.pingServerBuckets.at(-1)).toEqual([Number.POSITIVE_INFINITY, 6]);
   });
 
+  it("passes looplab's own stall series through under their own names", () => {
+    const samples = parsePromText(
+      'svc_looplab_eventloop_stalls_total{class="on_cpu"} 3\nsvc_looplab_eventloop_stall_threshold_seconds 0.05\n',
+    );
+    expect(asLooplabNames(samples, {}, HEALTH, context)).toEqual([
+      { name: 'looplab_eventloop_stalls_total', labels: { class: 'on_cpu' }, value: 3 },
+      { name: 'looplab_eventloop_stall_threshold_seconds', labels: {}, value: 0.05 },
+    ]);
+  });
+
   it('a page with none of these names gives nothing to read: probe only', () => {
     const samples = parsePromText('# a service of its own\norders_total 4\n');
     expect(recogniseMetrics(samples, HEALTH)).toEqual({});

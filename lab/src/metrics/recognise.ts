@@ -64,6 +64,13 @@ const DURATION_SUFFIX = 'request_duration_seconds';
 
 const MEMORY_SUFFIX = M.processResidentMemory.name;
 
+/** looplab's own stall series (the instruments'), passed through under their own names. */
+const STALL_SERIES = [
+  M.eventLoopStalls.name,
+  M.eventLoopStalledSeconds.name,
+  M.eventLoopStallThreshold.name,
+];
+
 function labelled(sample: PromSample, labels: Record<string, string> = {}): boolean {
   return Object.entries(labels).every(([key, value]) => sample.labels[key] === value);
 }
@@ -193,5 +200,9 @@ export function asLooplabNames(
         });
   }
   if (memory) out.push({ name: M.processResidentMemory.name, labels: ONE, value: value(memory) });
+  for (const sample of samples) {
+    const own = STALL_SERIES.find((name) => sample.name.endsWith(name));
+    if (own) out.push({ ...sample, name: own });
+  }
   return out;
 }
