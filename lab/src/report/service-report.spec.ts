@@ -17,6 +17,7 @@ import type {
   RunConfig,
   ServiceVariant,
 } from '../model.js';
+import { renderHtml } from '../render/html.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { schemaProblem } from '../schemas.js';
 import { localMeasurements } from '../sources/local/local-run.js';
@@ -256,6 +257,15 @@ describe('a report of your own service', () => {
     expect(md).toContain('| down | probe only | probe only | probe only | probe only |');
     expect(md).toContain('- **Variant fast:** 2 req/s of POST http://127.0.0.1:2000/report');
     expect(md).toContain('metrics none (probe only)');
+  });
+
+  it('renders the same in report.html', () => {
+    const html = renderHtml(report);
+    expect(html).toContain('<strong>Incomplete:</strong>');
+    expect(html).toContain('<th rowspan="2" class="strategy">Variant</th>');
+    expect(html).toContain('Where the numbers come from');
+    expect(html).toContain('Probe GET /health latency by variant');
+    expect(html).toContain('<span class="tag failing">⚠ failing</span>');
   });
 
   it('writes raw.json and report.json that their schemas accept', () => {
