@@ -233,6 +233,54 @@ describe('a variant that answers 500', () => {
   });
 });
 
+describe('budgets name variants', () => {
+  it('a broken one exits 3; a name that is no variant of the run is an error', async () => {
+    const budgets = file(
+      'budgets.json',
+      JSON.stringify({
+        budgets: [
+          { name: 'a keeps p99 under 1 µs', strategy: 'a', metric: 'probe.p99', maxMs: 0.001 },
+          {
+            name: 'a within 10x of b',
+            strategy: 'a',
+            metric: 'probe.p99',
+            maxRatio: 10,
+            relativeTo: 'b',
+          },
+        ],
+      }),
+    );
+    const args = [
+      '--target-url',
+      service.url,
+      '--probe',
+      'GET /health',
+      '--variant',
+      'a=POST /report-worker',
+      '--variant',
+      'b=POST /report-worker',
+      ...SHORT,
+    ];
+    const run = await compare([...args, '--budgets', budgets], out, 'budgets');
+    expect(run.cli.code, run.cli.stderr).toBe(3);
+    expect(run.report?.budgets.map((b) => [b.name, b.passed])).toEqual([
+      ['a keeps p99 under 1 µs', false],
+      ['a within 10x of b', true],
+    ]);
+    const unknown = file(
+      'unknown.json',
+      JSON.stringify({
+        budgets: [{ name: 'x', strategy: 'pooled', metric: 'probe.p99', maxMs: 5 }],
+      }),
+    );
+    await refused(
+      [...args, '--budgets', unknown],
+      'budgets-unknown',
+      /budgets\[0\]\.strategy must be one of a, b/,
+    );
+  });
+});
+
 describe('a vegeta target file, passed through', () => {
   it('in the http format (a header, a body file) and the json format', async () => {
     file('body.json', '{"size":"small"}');
