@@ -77,7 +77,10 @@ async function checkMetrics(
     const response = await fetch(url, { signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) });
     const text = await response.text();
     lastScrapes.set(url, Date.now());
-    const samples = response.ok ? parsePromText(text) : [];
+    // A page that is not Prometheus text (an app's catch-all route) has no numeric samples.
+    const samples = response.ok
+      ? parsePromText(text).filter((sample) => !Number.isNaN(sample.value))
+      : [];
     if (samples.length > 0) {
       const probe = new URL(variant.probe.url);
       const recognised = recogniseMetrics(samples, {
