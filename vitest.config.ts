@@ -51,6 +51,7 @@ export default defineConfig({
             'test/contract/**/*.test.ts',
             'test/readme/**/*.test.ts',
             'lab/test/*.test.ts',
+            'test/byos/**/*.test.ts',
             'stack/test/e2e/**/*.test.ts',
           ],
           // Each file starts real processes and measures latency: one at a time on 2 cores.

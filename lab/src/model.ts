@@ -7,9 +7,25 @@
 import type { Runtime, StrategyName, WorkloadKind } from '@looplab/contract';
 import type { RawStalls, StallCounters, StallFigures } from './stall-model.js';
 
-/** Strategy, workload and runtime names are the contract's (contract/data/strategies.json). */
-export type Strategy = StrategyName;
-export type { Runtime, WorkloadKind };
+/**
+ * A row's name: for looplab's own apps a strategy of the contract (contract/data/strategies.json,
+ * checked where it is read), for your own service the name of a variant (`--variant NAME=...`).
+ */
+export type Strategy = string;
+export type { Runtime, StrategyName, WorkloadKind };
+
+/**
+ * The coordinates of a row of your own service (`looplab compare --variant`): one target, the
+ * variant's own requests as the work, and a tracing looplab knows nothing of.
+ */
+export const SERVICE_TARGET = 'service';
+export const SERVICE_WORKLOAD = 'request';
+export const SERVICE_INSTRUMENTATION = 'unknown';
+
+/** What a row drives: one of looplab's apps, or your own service. */
+export type Target = Runtime | typeof SERVICE_TARGET;
+export type CellWorkload = WorkloadKind | typeof SERVICE_WORKLOAD;
+export type CellInstrumentation = Instrumentation | typeof SERVICE_INSTRUMENTATION;
 
 /** The app's tracing (LOOPLAB_INSTRUMENTATION): the lab measures what it costs. */
 export const INSTRUMENTATION_MODES = ['off', 'on'] as const;
@@ -20,8 +36,16 @@ export type Instrumentation = (typeof INSTRUMENTATION_MODES)[number];
  * Each cell runs on a fresh app.
  */
 export interface Cell {
-  target: Runtime;
+  target: Target;
   strategy: Strategy;
+  workload: CellWorkload;
+  instrumentation: CellInstrumentation;
+}
+
+/** A cell of looplab's own apps: a strategy of the contract, under one of its workloads. */
+export interface LabCell extends Cell {
+  target: Runtime;
+  strategy: StrategyName;
   workload: WorkloadKind;
   instrumentation: Instrumentation;
 }
@@ -40,11 +64,11 @@ export interface RunConfig {
   runId: string;
   strategies: Strategy[];
   /** Target apps, in run order. */
-  targets: Runtime[];
+  targets: Target[];
   /** Workloads, in run order. */
-  workloads: WorkloadKind[];
+  workloads: CellWorkload[];
   /** Tracing modes, in run order. */
-  instrumentation: Instrumentation[];
+  instrumentation: CellInstrumentation[];
   /** The load/scenarios.json preset the run used. */
   scenario?: string;
   /** Measured seconds per strategy (after warm-up). */
@@ -55,7 +79,7 @@ export interface RunConfig {
   /** Requests per second to the strategy's trigger endpoint. */
   triggerRate: number;
   /** The first (or only) workload. */
-  workload: WorkloadKind;
+  workload: CellWorkload;
   /** Size of each triggered job, in ms (the /async wait for the async strategy). */
   workloadMs: number;
   poolSize: number;
@@ -65,6 +89,47 @@ export interface RunConfig {
   testid: string;
   /** The app under test when it was already running (compose); null when the runner started it. */
   targetUrl: string | null;
+  /** Your own service (`--variant`, `--config`): the probe and the variants, as sent. */
+  service?: ServiceRun;
+}
+
+/** One HTTP request as the runner sends it (headers and body as given, the URL resolved). */
+export interface HttpRequestSpec {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  /** The body as sent, absent without one. */
+  body?: string;
+}
+
+/** A variant's requests: one request, or a vegeta target file passed through. */
+export interface VariantRequests {
+  request?: HttpRequestSpec;
+  /** The file (absolute path), its vegeta format and how many targets it holds. */
+  targets?: { file: string; format: 'http' | 'json'; count: number };
+}
+
+/** One variant of your own service: its phase sends the probe and these requests side by side. */
+export interface ServiceVariant extends VariantRequests {
+  name: string;
+  /** The service this variant drives (its probe and /metrics are read there). */
+  targetUrl: string;
+  /** The variant's requests per second. */
+  ratePerS: number;
+  /** The probe, resolved against targetUrl. */
+  probe: HttpRequestSpec;
+  /** Where the service's metrics were read; null: it has none looplab could read (probe only). */
+  metricsUrl: string | null;
+  /** Headers added to every target of a target file (vegeta -header). */
+  headers: Record<string, string>;
+}
+
+export interface ServiceRun {
+  /** The probe as given ("GET /health"): the report names it so. */
+  probe: string;
+  /** The variant the others are compared with (ratios, budgets, the verdict). */
+  baseline: string;
+  variants: ServiceVariant[];
 }
 
 export interface Environment {
@@ -131,9 +196,9 @@ export interface MetricsSample {
 export interface RawStrategyRun {
   strategy: Strategy;
   /** The cell's other coordinates. */
-  target: Runtime;
-  workload: WorkloadKind;
-  instrumentation: Instrumentation;
+  target: Target;
+  workload: CellWorkload;
+  instrumentation: CellInstrumentation;
   startedAt: string;
   /** Wall-clock length of the measured phase, ms. */
   elapsedMs: number;
@@ -142,6 +207,25 @@ export interface RawStrategyRun {
   samples: MetricsSample[];
   /** What the app's GET /looplab/stalls gave for the phase, or why nothing. */
   stalls?: RawStalls;
+  /**
+   * Your own service: which of its series the samples were read from (metrics/recognise.ts);
+   * null when it has no metrics looplab could read (probe only). Absent for looplab's own apps.
+   */
+  recognised?: RecognisedMetrics | null;
+}
+
+/** How a reading resets: never (a window max, a counter), on every scrape, on every SDK export. */
+export type ReadingKind = 'window' | 'counter' | 'scrape' | 'export';
+
+/** Which of a service's series feed the report, as it spells them, and how each reads. */
+export interface RecognisedMetrics {
+  lagMax?: { series: string; reading: ReadingKind };
+  /** A cumulative event-loop delay histogram (looplab's names). */
+  lagHistogram?: string;
+  utilization?: { series: string; reading: ReadingKind };
+  /** The probe route's server-side duration histogram and the exporter that wrote it. */
+  probeServer?: { series: string; exporter: string };
+  memory?: string;
 }
 
 export interface RawRun {
@@ -165,16 +249,37 @@ export interface LatencySummary {
 }
 
 /**
- * Where a figure's true value lies, as far as the run can tell: `bucket`, the histogram bucket a
- * quantile was interpolated in (histograms know nothing finer); `ci95`, a 95 % confidence
- * interval of a percentile of exact samples (order statistics, no assumption on the shape).
+ * Where a figure's true value lies, as far as the run can tell, and what it was read from:
+ * - `bucket`: the histogram bucket a quantile was interpolated in (histograms know nothing finer);
+ * - `ci95`: a 95 % confidence interval of a percentile of exact samples (order statistics);
+ * - `exact`: read exactly (an exact window max whose windows lie inside the phase, a counter's
+ *   increase): low = high = the figure;
+ * - `bound`: an upper bound (the service's max window reaches back before the phase);
+ * - `scrape`: the service resets it on every scrape, so it covers the time since the previous
+ *   scrape, anyone's: another scraper would split it, the true value is at least this;
+ * - `export`: the service's OpenTelemetry SDK resets it on every export (60 s by default), not
+ *   aligned with the phase: neither bound holds;
+ * - `none`: the service exports nothing looplab knows for it (low, high NaN): probe only.
  * Two figures whose ranges overlap are a tie: the run cannot tell them apart.
  */
 export interface Resolution {
   low: number;
   high: number;
-  kind: 'bucket' | 'ci95';
+  kind: ResolutionKind;
+  /** The series it was read from, as the service spells it (your own service's rows). */
+  source?: string;
 }
+
+export const RESOLUTION_KINDS = [
+  'bucket',
+  'ci95',
+  'exact',
+  'bound',
+  'scrape',
+  'export',
+  'none',
+] as const;
+export type ResolutionKind = (typeof RESOLUTION_KINDS)[number];
 
 /** The figures that carry a Resolution, by their path in StrategyResult. */
 export type ResolvedFigure =
@@ -183,6 +288,8 @@ export type ResolvedFigure =
   | 'probe.p99'
   | 'probeServer.p99Ms'
   | 'eventLoop.lagP99Ms'
+  | 'eventLoop.lagMaxMs'
+  | 'eventLoop.utilization'
   | 'tasks.waitP95Ms'
   | 'tasks.runP50Ms'
   | 'tasks.runP95Ms'
@@ -191,9 +298,9 @@ export type ResolvedFigure =
 export interface StrategyResult {
   strategy: Strategy;
   /** Where this row sits in the run's matrix. */
-  target: Runtime;
-  workload: WorkloadKind;
-  instrumentation: Instrumentation;
+  target: Target;
+  workload: CellWorkload;
+  instrumentation: CellInstrumentation;
   /** The row's name in tables and charts (see report/rows.ts). */
   row: string;
   /** What the strategy costs besides the loop (absent where it does not apply). */
@@ -326,4 +433,6 @@ export interface Report {
   series: SeriesPoint[];
   verdict: string;
   budgets: BudgetResult[];
+  /** Rows whose requests failed (report/problems.ts): absent when there are none. */
+  problems?: string[];
 }

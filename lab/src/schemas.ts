@@ -7,7 +7,7 @@ import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
  * tools): raw.json, report.json, load/scenarios.json and budget files, checked with ajv. The
  * schemas hold the shape; names are checked against the contract by the code that reads them.
  */
-export type SchemaName = 'raw' | 'report' | 'scenarios' | 'budgets' | 'stalls';
+export type SchemaName = 'raw' | 'report' | 'scenarios' | 'budgets' | 'stalls' | 'compare-config';
 
 /** lab/schema, from lab/src (tests) and lab/dist (the CLI) alike. */
 export const SCHEMA_DIR = join(__dirname, '..', 'schema');

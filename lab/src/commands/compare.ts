@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
 import {
   BASELINE_STRATEGY,
   isWorkloadKind,
@@ -9,34 +8,29 @@ import {
   WORKLOAD_KINDS,
 } from '@looplab/contract';
 import { type Command, Option } from 'commander';
-import { Listr } from 'listr2';
-import { formatMs } from '../format.js';
-import { assertLoopbackUrl } from '../load/loopback.js';
-import type { VegetaBinary } from '../load/vegeta/index.js';
+import { allowTargetHosts, assertLoopbackUrl } from '../load/loopback.js';
 import {
   type Budget,
-  type Cell,
   INSTRUMENTATION_MODES,
   type Instrumentation,
-  type RawRun,
-  type RawStrategyRun,
+  type LabCell,
   type RunConfig,
-  SCHEMA_VERSION,
-  type Strategy,
+  type StrategyName,
   type WorkloadKind,
 } from '../model.js';
-import { pinThisProcess } from '../process/taskset.js';
-import { type CellResult, cellFigures } from '../report/figures/cell.js';
-import { formatShare } from '../report/stalls/frame-text.js';
 import { cellsOf, unavailableStrategies } from '../run/cells.js';
-import { ClientMetrics } from '../run/client-metrics.js';
-import { describeEnvironment, type LiveStatus, runStrategy } from '../run/compare.js';
-import { choosePinning, type Pinning, placementOf } from '../run/pinning.js';
-import { interruptible, prepareTools } from '../run/prepare.js';
+import { runStrategy } from '../run/compare.js';
+import { interruptible } from '../run/prepare.js';
 import { describeTrigger } from '../run/trigger-request.js';
-import { cellMeasurements } from '../sources/local/local-run.js';
-import { saveRawRun } from '../sources/local/raw-file.js';
 import { budgetsFrom, DEFAULT_BUDGETS, EXIT_BUDGET_BROKEN } from './budget-file.js';
+import {
+  addServiceOptions,
+  isServiceComparison,
+  misplacedFlags,
+  type ServiceFlags,
+  serviceCompareAction,
+} from './compare-service.js';
+import { type Comparison, defaultRunId, runComparison } from './comparison.js';
 import {
   addLoadOptions,
   applyScenario,
@@ -47,9 +41,8 @@ import {
   type ScenarioName,
   strategyList,
 } from './options.js';
-import { assertWritableParent } from './output-folder.js';
 import { printBudgetSummary } from './print.js';
-import { type WrittenRunFolder, writeRunFolder } from './run-folder.js';
+import type { WrittenRunFolder } from './run-folder.js';
 
 export interface CompareFlags {
   duration: number;
@@ -69,7 +62,7 @@ export interface CompareFlags {
   thresholds?: Budget[];
   size: number;
   poolSize?: number;
-  strategies: Strategy[] | 'all';
+  strategies: StrategyName[] | 'all';
   timeout: number;
   out: string;
   runId?: string;
@@ -83,69 +76,19 @@ export interface CompareFlags {
   attribution?: boolean;
 }
 
-interface Context {
-  vegeta?: VegetaBinary;
-  runs: RawStrategyRun[];
-  written?: WrittenRunFolder;
-}
-
-function defaultRunId(now = new Date()): string {
-  return now.toISOString().replace(/\..*$/, '').replace(/:/g, '-');
-}
-
-/** `external`: the app was already running (--target-url): looplab neither starts nor stops it. */
-function describeStatus(status: LiveStatus, external: boolean): string {
-  const clock = `${Math.min(status.elapsedS, status.totalS).toFixed(0)}/${status.totalS} s`;
-  switch (status.phase) {
-    case 'starting':
-      return external ? 'checking that the target answers…' : 'starting the target app…';
-    case 'warm-up':
-      return `warm-up ${clock}`;
-    case 'stopping':
-      return external
-        ? 'waiting for the last requests…'
-        : 'stopping the target app (draining its tasks)…';
-    case 'measuring':
-      return `${clock} · /ping p99 (last 5 s) ${formatMs(status.probeP99Ms)} ms · max event-loop lag ${formatMs(status.lagMaxMs)} ms · tasks done ${status.tasksDone}${status.errors > 0 ? ` · ${status.errors} errors` : ''}`;
-  }
-}
-
-/** A cell's name in the progress list: only the coordinates that vary in this run. */
-function cellTitle(cell: Cell, cells: Cell[]): string {
-  const varies = (pick: (c: Cell) => string) => new Set(cells.map(pick)).size > 1;
-  return [
-    varies((c) => c.target) ? cell.target : '',
-    cell.strategy,
-    varies((c) => c.workload) ? cell.workload : '',
-    varies((c) => c.instrumentation) ? `tracing ${cell.instrumentation}` : '',
-  ]
-    .filter(Boolean)
-    .join(' · ');
-}
-
-/** `, 24 stalls (96 % in burnCpu)`: the progress line's word on the cell's stalls. */
-function stallSummary(result: CellResult): string {
-  const count = result.stalls?.count;
-  if (!count) return '';
-  const top = result.stalls?.top[0];
-  return `, ${count} stall${count === 1 ? '' : 's'}${top ? ` (${formatShare(top.selfPct)} in ${top.function})` : ''}`;
-}
-
 /** `looplab compare`: every strategy under the same load, one after another, then the report. */
 export function runCompareCommand(
   repoRoot: string,
   flags: CompareFlags,
   budgets: Budget[],
 ): Promise<WrittenRunFolder> {
-  return interruptible((signal) => compare(repoRoot, flags, budgets, signal));
+  return interruptible((signal) =>
+    runComparison(repoRoot, labComparison(flags), flags, budgets, signal),
+  );
 }
 
-async function compare(
-  repoRoot: string,
-  flags: CompareFlags,
-  budgets: Budget[],
-  signal: AbortSignal,
-): Promise<WrittenRunFolder> {
+/** The strategies of looplab's own apps, as a matrix of cells, a fresh app each. */
+function labComparison(flags: CompareFlags): Comparison<LabCell> {
   const runId = flags.runId ?? defaultRunId();
   const workloads = flags.workloads ?? [flags.workload];
   const matrix = {
@@ -190,107 +133,18 @@ async function compare(
     targetUrl: flags.targetUrl ?? null,
   };
   if (config.targetUrl) assertLoopbackUrl(config.targetUrl);
-  const clientMetrics =
-    flags.metricsPort === undefined ? undefined : new ClientMetrics(config.testid);
-  if (clientMetrics && flags.metricsPort !== undefined) {
-    const port = await clientMetrics.listen(flags.metricsPort, flags.metricsHost);
-    console.log(
-      `client metrics for Prometheus: http://${flags.metricsHost}:${port}/metrics (testid ${config.testid})`,
-    );
-  }
-  const pinning: Pinning = flags.pin ? choosePinning() : { app: null, load: null };
-  const folder = resolve(flags.out, config.runId);
-  assertWritableParent(flags.out);
-  const startedAt = new Date().toISOString();
-  const interactive = Boolean(process.stdout.isTTY);
-  const totalS = cells.length * (config.durationS + config.warmupS);
-  const placement = placementOf(pinning);
-  if (placement.load !== null) await pinThisProcess(placement.load);
-
-  const tasks = new Listr<Context>(
-    [
-      {
-        title:
-          config.targetUrl === null
-            ? 'Build the target app and find the load generator'
-            : 'Find the load generator',
-        task: async (ctx, task) => {
-          ctx.vegeta = await prepareTools(repoRoot, config.targetUrl === null);
-          const app =
-            config.targetUrl === null
-              ? `Target app built; event loop on CPU ${placement.mainThread ?? 'any'}, pools, workers and load on CPU ${placement.offLoop ?? 'any'}`
-              : `Target ${config.targetUrl} (already running); load on CPU ${placement.load ?? 'any'}`;
-          task.title = `${app}; vegeta ${ctx.vegeta.version}; ${cells.length} runs, ~${Math.ceil(totalS / 60)} min of load`;
-        },
-      },
-      ...cells.map((cell) => ({
-        title: `${cellTitle(cell, cells)}: ${config.warmupS} s warm-up + ${config.durationS} s at ${config.probeRate} probe/s and ${config.triggerRate} ${describeTrigger(cell, config)}/s`,
-        task: async (ctx: Context, task: { output: string; title: string }) => {
-          let lastPrinted = 0;
-          const run = await runStrategy(
-            {
-              repoRoot,
-              config,
-              vegeta: ctx.vegeta as VegetaBinary,
-              pinning,
-              signal,
-              clientMetrics,
-              targetUrl: config.targetUrl ?? undefined,
-              attribution: flags.attribution !== false,
-              onStatus: (status) => {
-                // Without a terminal every update is a new log line: one every 5 s is plenty.
-                if (!interactive && status.phase === 'measuring' && Date.now() - lastPrinted < 5000)
-                  return;
-                lastPrinted = Date.now();
-                task.output = describeStatus(status, config.targetUrl !== null);
-              },
-            },
-            cell,
-          );
-          ctx.runs.push(run);
-          const { result } = cellFigures(cellMeasurements(run, config.probeRate));
-          task.title = `${cellTitle(cell, cells)}: ${result.probe.count} probes, /ping p99 ${formatMs(result.probe.p99)} ms, max event-loop lag ${formatMs(result.eventLoop.lagMaxMs)} ms, ${result.tasks.completed} tasks done${stallSummary(result)}`;
-        },
-        rendererOptions: { persistentOutput: false, outputBar: 1 },
-      })),
-      {
-        title: `Write the report to ${folder}`,
-        task: (ctx, task) => {
-          const raw: RawRun = {
-            schemaVersion: SCHEMA_VERSION,
-            config,
-            environment: describeEnvironment(ctx.vegeta as VegetaBinary, pinning),
-            startedAt,
-            finishedAt: new Date().toISOString(),
-            runs: ctx.runs,
-          };
-          saveRawRun(folder, raw);
-          const started = performance.now();
-          ctx.written = writeRunFolder(folder, raw, [...applicable, ...budgets]);
-          task.title = `Report written to ${folder} in ${(performance.now() - started).toFixed(0)} ms`;
-        },
-      },
-    ],
-    {
-      exitOnError: true,
-      registerSignalListeners: false,
-      rendererOptions: { collapseSubtasks: false },
-    },
-  );
-  try {
-    const ctx = await tasks.run({ runs: [] });
-    const written = ctx.written as WrittenRunFolder;
-    console.log(`\n${written.report.verdict}\n`);
-    for (const file of Object.values(written.files)) console.log(`  ${file}`);
-    return written;
-  } finally {
-    if (clientMetrics && !signal.aborted && flags.metricsLinger > 0) {
-      // Let Prometheus take a last scrape of the final counters before the endpoint goes away.
-      console.log(`keeping client metrics up for ${flags.metricsLinger} s for a last scrape…`);
-      await new Promise((resolve) => setTimeout(resolve, flags.metricsLinger * 1000));
-    }
-    await clientMetrics?.close();
-  }
+  return {
+    config,
+    cells,
+    thresholds: applicable,
+    startsApp: config.targetUrl === null,
+    describeTarget: (placement) =>
+      config.targetUrl === null
+        ? `Target app built; event loop on CPU ${placement.mainThread ?? 'any'}, pools, workers and load on CPU ${placement.offLoop ?? 'any'}`
+        : `Target ${config.targetUrl} (already running); load on CPU ${placement.load ?? 'any'}`,
+    describeTrigger: (cell) => `${config.triggerRate} ${describeTrigger(cell, config)}/s`,
+    runCell: runStrategy,
+  };
 }
 
 const isRuntime = (value: string): value is Runtime =>
@@ -300,13 +154,13 @@ const isInstrumentation = (value: string): value is Instrumentation =>
 
 /** `looplab compare`: its options (defaults from load/scenarios.json) and its action. */
 export function registerCompareCommand(program: Command, repoRoot: string): void {
-  addLoadOptions(
+  const command = addLoadOptions(
     program
       .command('compare')
       .description(
-        'start the target app, drive every strategy with the same open-model load (vegeta), and write a report folder',
+        'start the target app, drive every strategy with the same open-model load (vegeta), and write a report folder; or, with --variant (or --config), compare the variants of your own running service by what they do to a probe request',
       ),
-    'measured seconds per strategy',
+    'measured seconds per strategy (or variant)',
   )
     .addOption(
       new Option(
@@ -362,7 +216,7 @@ export function registerCompareCommand(program: Command, repoRoot: string): void
     .addOption(
       new Option(
         '--target-url <url>',
-        'drive an app that is already running (e.g. the compose stack) instead of starting one per strategy',
+        'drive an app that is already running (e.g. the compose stack) instead of starting one per strategy; with --variant, your service (variants and a probe given as paths go there)',
       ),
     )
     .addOption(
@@ -388,30 +242,31 @@ export function registerCompareCommand(program: Command, repoRoot: string): void
     .option(
       '--no-attribution',
       "don't name the code that stalled the event loop: the apps looplab starts run with LOOPLAB_ATTRIBUTION=off (no CPU profile; stalls still counted and listed, without stacks)",
-    )
-    .action(async function (
-      this: Command,
-      flags: CompareFlags & { budgets: string | false; scenario: ScenarioName },
-    ) {
-      const preset = applyScenario(
-        this,
-        flags as unknown as Record<string, unknown>,
-        flags.scenario,
-      );
-      if (flags.workloads && this.getOptionValueSource('workload') === 'cli')
-        this.error('error: give --workload or --workloads, not both', { exitCode: 2 });
-      const checked = flags.budgets !== false;
-      // The scenario's thresholds, plus looplab.budgets.json; an explicit --budgets file instead.
-      const withThresholds = checked && this.getOptionValueSource('budgets') !== 'cli';
-      const written = await runCompareCommand(
-        repoRoot,
-        {
-          ...flags,
-          strategiesGiven: this.getOptionValueSource('strategies') === 'cli',
-          thresholds: withThresholds ? preset.thresholds : [],
-        },
-        checked ? budgetsFrom(flags.budgets) : [],
-      );
-      process.exitCode = printBudgetSummary(written.report) ? 0 : EXIT_BUDGET_BROKEN;
-    });
+    );
+  addServiceOptions(command).action(async function (
+    this: Command,
+    flags: CompareFlags & ServiceFlags & { budgets: string | false; scenario: ScenarioName },
+  ) {
+    const preset = applyScenario(this, flags as unknown as Record<string, unknown>, flags.scenario);
+    const service = isServiceComparison(flags);
+    const misplaced = misplacedFlags(this, service);
+    if (misplaced) this.error(`error: ${misplaced}`, { exitCode: 2 });
+    if (service) return serviceCompareAction(this, repoRoot, flags);
+    allowTargetHosts(flags.allowHost ?? []);
+    if (flags.workloads && this.getOptionValueSource('workload') === 'cli')
+      this.error('error: give --workload or --workloads, not both', { exitCode: 2 });
+    const checked = flags.budgets !== false;
+    // The scenario's thresholds, plus looplab.budgets.json; an explicit --budgets file instead.
+    const withThresholds = checked && this.getOptionValueSource('budgets') !== 'cli';
+    const written = await runCompareCommand(
+      repoRoot,
+      {
+        ...flags,
+        strategiesGiven: this.getOptionValueSource('strategies') === 'cli',
+        thresholds: withThresholds ? preset.thresholds : [],
+      },
+      checked ? budgetsFrom(flags.budgets) : [],
+    );
+    process.exitCode = printBudgetSummary(written.report) ? 0 : EXIT_BUDGET_BROKEN;
+  });
 }

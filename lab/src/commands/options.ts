@@ -1,7 +1,7 @@
 import { isStrategyName, STRATEGY_NAMES, WORKLOAD_KINDS, WORKLOAD_MS } from '@looplab/contract';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { loadScenarios, type Preset } from '../load/scenarios.js';
-import type { Strategy } from '../model.js';
+import type { StrategyName } from '../model.js';
 
 /** load/scenarios.json: the defaults of every load option and the presets. */
 export const SCENARIOS = loadScenarios();
@@ -47,7 +47,7 @@ export function listOf<T extends string>(
 }
 
 /** `--strategies`: names from the contract, or `all` (every strategy of the runtimes asked for). */
-export function strategyList(value: string): Strategy[] | 'all' {
+export function strategyList(value: string): StrategyName[] | 'all' {
   const list = listOf('strategies', STRATEGY_NAMES, isStrategyName, ['all'])(value);
   return (list as string[]).includes('all') ? 'all' : list;
 }
@@ -67,7 +67,7 @@ export function addLoadOptions(command: Command, durationHelp: string): Command 
         .argParser(nonNegativeInt('warmup', 600)),
     )
     .addOption(
-      new Option('--probe-rate <rps>', 'GET /ping requests per second')
+      new Option('--probe-rate <rps>', 'probe requests per second (GET /ping, or --probe)')
         .default(SCENARIOS.roles.probe.ratePerS)
         .argParser(positiveInt('probe-rate', 5000)),
     )

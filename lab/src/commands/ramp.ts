@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { strategiesOf } from '@looplab/contract';
 import { type Command, Option } from 'commander';
 import { formatMs } from '../format.js';
-import type { Strategy } from '../model.js';
+import type { StrategyName } from '../model.js';
 import { pinThisProcess } from '../process/taskset.js';
 import { writeRampFolder } from '../render/ramp.js';
 import { cellFigures } from '../report/figures/cell.js';
@@ -28,7 +28,7 @@ export interface RampFlags {
   out: string;
   runId?: string;
   pin: boolean;
-  strategy: Strategy;
+  strategy: StrategyName;
   p99Budget: number;
   startRate: number;
   step: number;
@@ -75,6 +75,7 @@ export function runRampCommand(repoRoot: string, flags: RampFlags): Promise<Ramp
       },
       {
         strategy: flags.strategy,
+        workload: flags.workload,
         startRate: flags.startRate,
         step: flags.step,
         maxRate: flags.maxRate,

@@ -135,7 +135,12 @@ export function registerReportCommand(program: Command): void {
         this.error(`error: --since: ${(error as Error).message}`, { exitCode: 2 });
       }
 
-      const budgets = budgetsFrom(flags.budgets);
+      // A run of your own service: its budgets name its variants.
+      const variants =
+        folder === undefined
+          ? undefined
+          : readRawRun(runFolderOf(folder)).config.service?.variants.map((v) => v.name);
+      const budgets = budgetsFrom(flags.budgets, variants);
       const written =
         flags.prometheus !== undefined && flags.testid
           ? await fromPrometheus(

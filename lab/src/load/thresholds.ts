@@ -4,24 +4,27 @@ import { BUDGET_METRICS, type Budget, type BudgetMetric } from '../model.js';
 const LIMITS = ['maxRatio', 'maxOverMs', 'maxMs'] as const;
 
 /**
- * Checks what the schema (lab/schema/common.schema.json, threshold) cannot: names from the
- * contract, exactly one limit, and relativeTo only with a relative limit. For a preset's
- * thresholds in load/scenarios.json or a --budgets file that already match the schema, so a typo
- * fails loudly instead of silently passing. `fail(problem)` must throw.
+ * Checks what the schema (lab/schema/common.schema.json, threshold) cannot: the row names (the
+ * contract's strategies, or the variants of a run of your own service: `names`), exactly one
+ * limit, and relativeTo only with a relative limit. For a preset's thresholds in
+ * load/scenarios.json or a --budgets file that already match the schema, so a typo fails loudly
+ * instead of silently passing. `fail(problem)` must throw.
  */
 export function parseThresholds(
   list: readonly Partial<Budget>[],
   where: string,
   fail: (problem: string) => never,
+  names: readonly string[] = STRATEGY_NAMES,
 ): Budget[] {
+  const known = (name: unknown) =>
+    names === STRATEGY_NAMES ? isStrategyName(String(name)) : names.includes(String(name));
   return list.map((checked, index) => {
     const at = `${where}[${index}]`;
-    if (!isStrategyName(String(checked.strategy)))
-      fail(`${at}.strategy must be one of ${STRATEGY_NAMES.join(', ')}`);
+    if (!known(checked.strategy)) fail(`${at}.strategy must be one of ${names.join(', ')}`);
     if (!BUDGET_METRICS.includes(checked.metric as BudgetMetric))
       fail(`${at}.metric must be one of ${BUDGET_METRICS.join(', ')}`);
-    if (checked.relativeTo !== undefined && !isStrategyName(String(checked.relativeTo)))
-      fail(`${at}.relativeTo must be one of ${STRATEGY_NAMES.join(', ')}`);
+    if (checked.relativeTo !== undefined && !known(checked.relativeTo))
+      fail(`${at}.relativeTo must be one of ${names.join(', ')}`);
     const given = LIMITS.filter(
       (key) => typeof checked[key] === 'number' && (checked[key] as number) > 0,
     );

@@ -34,7 +34,7 @@ export function appSample(
   const outcome = (name: string) => all.sum(M.tasks.name, { ...byStrategy, outcome: name });
   /** A gauge of the strategy's own (the contract's `strategies`), when the app exports it. */
   const own = (metric: (typeof M)[keyof typeof M]) =>
-    metric.strategies?.includes(strategy) && all.has(metric.name)
+    metric.strategies?.some((name) => name === strategy) && all.has(metric.name)
       ? all.sum(metric.name, byStrategy)
       : undefined;
   const sample: MetricsSample = {
@@ -64,9 +64,9 @@ export function appSample(
   if (poolWorkers !== undefined) sample.poolWorkers = poolWorkers;
   const poolMemory = own(M.poolWorkerMemory);
   if (poolMemory !== undefined) sample.poolMemoryBytes = poolMemory;
-  if (M.queueEnqueue.strategies?.includes(strategy))
+  if (M.queueEnqueue.strategies?.some((name) => name === strategy))
     sample.enqueueBuckets = all.buckets(M.queueEnqueue.name, byStrategy);
-  if (M.taskSlice.strategies?.includes(strategy))
+  if (M.taskSlice.strategies?.some((name) => name === strategy))
     sample.sliceBuckets = all.buckets(M.taskSlice.name, byStrategy);
   // The app's own loop: the queue worker's stalls are not the app's.
   const stalls = stallCounters(app);

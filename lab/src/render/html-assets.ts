@@ -47,6 +47,7 @@ table.summary tbody tr:last-child td { border-bottom: none; }
   display: inline-block; margin-left: 6px; padding: 0 6px; border-radius: 8px; font-size: 11px;
   color: var(--muted); border: 1px solid var(--border);
 }
+.tag.failing, .incomplete { color: var(--fail); border-color: var(--fail); }
 ul.budgets { list-style: none; margin: 0; padding: 0; }
 ul.budgets li { display: flex; gap: 10px; align-items: baseline; padding: 5px 0; flex-wrap: wrap; }
 ul.budgets .values { color: var(--muted); font-variant-numeric: tabular-nums; }

@@ -1,19 +1,22 @@
 import { formatBudgetSummary, formatBudgetValue, formatTimestamp } from '../format.js';
 import type { BudgetResult, Report } from '../model.js';
+import { termsOf } from '../report/terms.js';
 import { matrixTables, type TextTable } from './matrix-tables.js';
+import { provenanceTables } from './provenance.js';
 import { configFacts, environmentFacts, type Fact } from './run-facts.js';
 import { sourceNote } from './source-note.js';
 import { stallTable } from './stall-table.js';
-import { RESOLUTION_NOTE, summaryColumns, summaryRows } from './summary-table.js';
+import { FAILING_MARK, RESOLUTION_NOTE, summaryColumns, summaryRows } from './summary-table.js';
 
 /** report.md: verdict, comparison table, budgets and run facts; GitHub-flavoured, pastes into a PR. */
 export function renderMarkdown(report: Report): string {
   const sections = [
     header(report),
     note(report),
+    problems(report),
     `**Verdict:** ${report.verdict}`,
     results(report),
-    ...matrixTables(report).map(textTable),
+    ...[...matrixTables(report), ...provenanceTables(report)].map(textTable),
     stalls(report),
     budgets(report.budgets),
     facts('Run', [...configFacts(report), ...environmentFacts(report)]),
@@ -35,12 +38,22 @@ function note(report: Report): string {
   return text ? `> ${text}` : '';
 }
 
+/** Rows whose requests failed, before anything else: this report does not stand for them. */
+function problems(report: Report): string {
+  const list = report.problems ?? [];
+  if (list.length === 0) return '';
+  return [
+    `> **Incomplete:** requests failed, so these rows measure a failing service, not its work:`,
+    ...list.map((problem) => `> - ${escapeInline(problem)}`),
+  ].join('\n');
+}
+
 function results(report: Report): string {
-  const columns = summaryColumns(report.baseline);
-  const head = ['strategy', ...columns.map((c) => c.flatLabel)];
+  const columns = summaryColumns(report);
+  const head = [termsOf(report.config).row, ...columns.map((c) => c.flatLabel)];
   const align = [':---', ...columns.map(() => '---:')];
   const rows = summaryRows(report).map((row) => [
-    row.isBaseline ? `${row.row} (baseline)` : row.row,
+    `${row.row}${row.isBaseline ? ' (baseline)' : ''}${row.failing ? ` ${FAILING_MARK}` : ''}`,
     ...row.cells,
   ]);
   return [

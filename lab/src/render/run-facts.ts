@@ -1,5 +1,5 @@
 import { formatSeconds, isFiniteNumber } from '../format.js';
-import type { Environment, Report } from '../model.js';
+import type { Environment, Report, ServiceRun } from '../model.js';
 
 /** A number a report may not know (a report built from Prometheus): NaN, or null after JSON. */
 function known(value: number, format: (value: number) => string = String): string {
@@ -14,8 +14,30 @@ export interface Fact {
   value: string;
 }
 
+/** Your own service's run: its probe and each variant, as sent. */
+function serviceFacts(report: Report, service: ServiceRun): Fact[] {
+  const c = report.config;
+  return [
+    { label: 'Probe', value: `${service.probe} at ${known(c.probeRate)} req/s` },
+    ...service.variants.map((variant) => ({
+      label: `Variant ${variant.name}`,
+      value: `${variant.ratePerS} req/s of ${
+        variant.targets
+          ? `${variant.targets.count} target(s) of ${variant.targets.file} (vegeta ${variant.targets.format} format)`
+          : `${variant.request?.method} ${variant.request?.url}`
+      }; probe ${variant.probe.url}; metrics ${variant.metricsUrl ?? 'none (probe only)'}`,
+    })),
+    {
+      label: 'Duration',
+      value: `${formatSeconds(c.durationS)} per variant after ${formatSeconds(c.warmupS)} warm-up`,
+    },
+    { label: 'Client timeout', value: formatSeconds(c.timeoutS) },
+  ];
+}
+
 export function configFacts(report: Report): Fact[] {
   const c = report.config;
+  if (c.service) return serviceFacts(report, c.service);
   return [
     { label: 'Strategies', value: c.strategies.join(', ') },
     {

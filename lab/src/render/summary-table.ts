@@ -1,5 +1,6 @@
 import { formatCount, formatMs, formatPercent, formatRate, formatRatio } from '../format.js';
 import type { Report, Strategy, StrategyResult } from '../model.js';
+import { termsOf } from '../report/terms.js';
 
 /**
  * The comparison table, one row per strategy, as already-formatted text cells.
@@ -23,21 +24,27 @@ export interface SummaryRow {
   /** The row's name: the strategy, with target, workload and tracing where the run varies them. */
   row: string;
   isBaseline: boolean;
+  /** Its requests failed (report.json's problems name how many): the row says so. */
+  failing: boolean;
   /** One formatted cell per column, same order as summaryColumns(). */
   cells: string[];
 }
 
 interface ColumnDef extends SummaryColumn {
   value: (result: StrategyResult) => string;
+  /** Only where the rows are looplab's own strategies (tasks, the runtime). */
+  labOnly?: boolean;
 }
 
-export const PROBE_GROUP = 'Probe /ping';
+/** The marker of a row whose requests failed, next to its name. */
+export const FAILING_MARK = '⚠ failing';
 
 /** Under the results table of every renderer: how exact its numbers are. */
 export const RESOLUTION_NOTE =
   "Task, lag and server-side percentiles are interpolated within histogram buckets; report.json's `resolution` gives each row the bucket of every such estimate and a 95 % interval of its exact client percentiles, and the verdict calls two strategies whose ranges overlap a tie.";
 
-function columnDefs(baseline: Strategy): ColumnDef[] {
+function columnDefs(baseline: Strategy, probeGroup: string): ColumnDef[] {
+  const PROBE_GROUP = probeGroup;
   return [
     {
       key: 'probe-p50',
@@ -137,6 +144,7 @@ function columnDefs(baseline: Strategy): ColumnDef[] {
     },
     {
       key: 'task-wait-p95',
+      labOnly: true,
       group: 'Background tasks',
       label: 'wait p95',
       unit: 'ms',
@@ -145,6 +153,7 @@ function columnDefs(baseline: Strategy): ColumnDef[] {
     },
     {
       key: 'task-run-p95',
+      labOnly: true,
       group: 'Background tasks',
       label: 'run p95',
       unit: 'ms',
@@ -153,6 +162,7 @@ function columnDefs(baseline: Strategy): ColumnDef[] {
     },
     {
       key: 'runtime',
+      labOnly: true,
       group: 'Target',
       label: 'runtime',
       unit: '',
@@ -162,16 +172,42 @@ function columnDefs(baseline: Strategy): ColumnDef[] {
   ];
 }
 
-export function summaryColumns(baseline: Strategy): SummaryColumn[] {
-  return columnDefs(baseline).map(({ value: _value, ...column }) => column);
+/** The report's columns: your own service's rows have no tasks and one target. */
+function defsOf(report: Report): ColumnDef[] {
+  const terms = termsOf(report.config);
+  const defs = columnDefs(report.baseline, `Probe ${terms.probe}`);
+  if (terms.row === 'strategy') return defs;
+  return defs
+    .filter((def) => !def.labOnly)
+    .map((def) =>
+      def.group === 'Trigger'
+        ? {
+            ...def,
+            group: 'Variant requests',
+            ...(def.key === 'trigger'
+              ? {
+                  label: 'ok / rejected / failed',
+                  flatLabel: 'requests ok / rejected / failed',
+                  value: (r: StrategyResult) =>
+                    `${formatCount(r.trigger.accepted)} / ${formatCount(r.trigger.rejected)} / ${formatCount(r.trigger.errors)}`,
+                }
+              : {}),
+          }
+        : def,
+    );
+}
+
+export function summaryColumns(report: Report): SummaryColumn[] {
+  return defsOf(report).map(({ value: _value, labOnly: _labOnly, ...column }) => column);
 }
 
 export function summaryRows(report: Report): SummaryRow[] {
-  const defs = columnDefs(report.baseline);
+  const defs = defsOf(report);
   return report.strategies.map((result) => ({
     strategy: result.strategy,
     row: result.row,
     isBaseline: result.strategy === report.baseline,
+    failing: result.probe.errors > 0 || result.trigger.errors > 0,
     cells: defs.map((def) => def.value(result)),
   }));
 }

@@ -5,8 +5,10 @@ import { ratio } from '../stats/percentiles.js';
 import { evaluateBudgets } from './budgets.js';
 import { type CellFigures, cellFigures } from './figures/cell.js';
 import { groupLabel, groupsOf } from './groups.js';
+import { problemsOf } from './problems.js';
 import { cellOf, dimensionsOf, groupOf, rowLabel } from './rows.js';
 import { stallVerdict } from './stall-verdict.js';
+import { termsOf } from './terms.js';
 import { writeVerdict } from './verdict.js';
 
 export const TOOL_VERSION = '0.1.0';
@@ -39,10 +41,12 @@ export function assembleReport(
 ): Report {
   const cells = figures.map(({ result }) => cellOf(result));
   const dims = dimensionsOf(cells);
+  // Your own service's baseline is a variant of its run; the lab's, the contract's.
+  const baseline = measured.config.service?.baseline ?? BASELINE_STRATEGY;
   const strategies: StrategyResult[] = figures.map(({ result }) => {
     const base = figures.find(
       (other) =>
-        other.result.strategy === BASELINE_STRATEGY &&
+        other.result.strategy === baseline &&
         groupOf(cellOf(other.result)) === groupOf(cellOf(result)),
     )?.result;
     return {
@@ -60,6 +64,7 @@ export function assembleReport(
   const series = figures.flatMap(({ series: points }, index) =>
     points.map((point) => ({ ...point, row: strategies[index]?.row ?? point.strategy })),
   );
+  const problems = problemsOf(strategies);
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'looplab', version: TOOL_VERSION },
@@ -68,15 +73,19 @@ export function assembleReport(
     source: measured.source,
     config: measured.config,
     environment: measured.environment,
-    baseline: BASELINE_STRATEGY,
+    baseline,
     strategies,
     series,
-    verdict: withStalls(writeVerdict(strategies, BASELINE_STRATEGY), stallVerdict(strategies)),
+    verdict: withStalls(
+      writeVerdict(strategies, baseline, termsOf(measured.config)),
+      stallVerdict(strategies),
+    ),
     budgets: groupsOf(strategies).flatMap((group, _i, all) =>
-      evaluateBudgets(budgets, group, BASELINE_STRATEGY).map((result) =>
+      evaluateBudgets(budgets, group, baseline).map((result) =>
         all.length > 1 ? { ...result, name: `${result.name} (${groupLabel(group)})` } : result,
       ),
     ),
+    ...(problems.length > 0 ? { problems } : {}),
   };
 }
 

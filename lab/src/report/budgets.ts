@@ -11,8 +11,11 @@ export class BudgetFileError extends Error {
   }
 }
 
-/** Reads `{ "budgets": [...] }`, checking every entry (load/thresholds.ts). */
-export function loadBudgets(path: string): Budget[] {
+/**
+ * Reads `{ "budgets": [...] }`, checking every entry (load/thresholds.ts): its names are the
+ * contract's strategies, or `names` (a run of your own service: its variants).
+ */
+export function loadBudgets(path: string, names?: readonly string[]): Budget[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
@@ -22,9 +25,14 @@ export function loadBudgets(path: string): Budget[] {
   const problem = schemaProblem('budgets', parsed);
   if (problem) throw new BudgetFileError(path, `${problem} (lab/schema/budgets.schema.json)`);
   const { budgets } = parsed as { budgets: Partial<Budget>[] };
-  return parseThresholds(budgets, 'budgets', (problem) => {
-    throw new BudgetFileError(path, problem);
-  });
+  return parseThresholds(
+    budgets,
+    'budgets',
+    (problem) => {
+      throw new BudgetFileError(path, problem);
+    },
+    names,
+  );
 }
 
 export function metricValue(result: StrategyResult, metric: Budget['metric']): number {

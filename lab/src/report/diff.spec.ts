@@ -78,6 +78,7 @@ describe('renderDiff', () => {
         '| event-loop utilization (%)',
         '| task wait p95 (ms)',
         '| trigger rejections',
+        '| trigger failures',
       ]);
     }
   });

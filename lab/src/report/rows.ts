@@ -1,4 +1,4 @@
-import type { Cell, Instrumentation, Runtime, WorkloadKind } from '../model.js';
+import type { Cell, CellInstrumentation, CellWorkload, Target } from '../model.js';
 
 /** A report row is one cell of the run's matrix (target × tracing × workload × strategy). */
 export function cellOf(result: Cell): Cell {
@@ -11,9 +11,9 @@ export function cellOf(result: Cell): Cell {
 }
 
 export interface Dimensions {
-  targets: Runtime[];
-  workloads: WorkloadKind[];
-  instrumentation: Instrumentation[];
+  targets: Target[];
+  workloads: CellWorkload[];
+  instrumentation: CellInstrumentation[];
 }
 
 /** Which coordinates the run's rows take (in run order). */
@@ -51,7 +51,7 @@ export function groupOf(cell: Cell): string {
 /** The same cell with tracing flipped: its partner in the tracing-cost table. */
 export function sameCellKey(
   cell: Cell,
-  instrumentation: Instrumentation = cell.instrumentation,
+  instrumentation: CellInstrumentation = cell.instrumentation,
 ): string {
   return `${cell.target}|${cell.strategy}|${cell.workload}|${instrumentation}`;
 }

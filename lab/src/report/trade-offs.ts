@@ -1,4 +1,4 @@
-import { strategy as strategyEntry, type TradeOffKind } from '@looplab/contract';
+import { isStrategyName, strategy as strategyEntry, type TradeOffKind } from '@looplab/contract';
 import { formatMsUnit as ms, formatRatio as times } from '../format.js';
 import type { StrategyResult } from '../model.js';
 import { rangeOf, tie } from './resolution.js';
@@ -10,7 +10,10 @@ type Row = StrategyResult;
 
 /** The job's length next to the same job run in one piece (a loopBlocked row of the group). */
 function slowerThanInOnePiece(result: Row, group: readonly Row[]): string {
-  const whole = group.find((other) => strategyEntry(other.strategy).tradeOff === 'loopBlocked');
+  const whole = group.find(
+    (other) =>
+      isStrategyName(other.strategy) && strategyEntry(other.strategy).tradeOff === 'loopBlocked',
+  );
   const run = result.tasks.runP50Ms;
   if (whole && finite(run) && finite(whole.tasks.runP50Ms)) {
     const bucket = rangeOf(result, 'tasks.runP50Ms');
@@ -64,8 +67,10 @@ const TRADE_OFFS: Record<TradeOffKind, (result: Row, group: readonly Row[]) => s
 /**
  * What a strategy pays for what it does to the loop, with its number, from the row's own metrics
  * and its group (rows with the same target, workload and tracing). Which cost is the contract's
- * (strategies.json `tradeOff`). Undefined when the run has no number for it.
+ * (strategies.json `tradeOff`). Undefined when the run has no number for it, or the row is a
+ * variant of your own service (looplab does not know what it does).
  */
 export function tradeOff(result: Row, group: readonly Row[]): string | undefined {
+  if (!isStrategyName(result.strategy)) return undefined;
   return TRADE_OFFS[strategyEntry(result.strategy).tradeOff](result, group);
 }

@@ -2,7 +2,10 @@ import { formatMsUnit as ms, formatRatio as times } from '../format.js';
 import type { Strategy, StrategyResult } from '../model.js';
 import { groupLabel, groupsOf } from './groups.js';
 import { tie } from './resolution.js';
+import type { ReportTerms } from './terms.js';
 import { tradeOff } from './trade-offs.js';
+
+const LAB_TERMS: ReportTerms = { probe: '/ping', row: 'strategy' };
 
 /** From this factor over the baseline, a strategy "raised" /ping p99 (when the run can tell). */
 const RAISED = 1.5;
@@ -32,35 +35,42 @@ function ranks(sorted: readonly StrategyResult[]): number[] {
  * Which background strategy keeps other requests' p99 lowest: the best, or the best and every
  * strategy the run cannot tell from it (a tie), against the worst.
  */
-function winner(background: StrategyResult[]): string | undefined {
+function winner(background: StrategyResult[], terms: ReportTerms): string | undefined {
   if (background.length < 2) return undefined;
   const best = background.reduce((a, b) => (b.probe.p99 < a.probe.p99 ? b : a));
   const worst = background.reduce((a, b) => (b.probe.p99 > a.probe.p99 ? b : a));
   const tied = background.filter(
     (result) => result.probe.p99 === best.probe.p99 || tie(result, best, 'probe.p99'),
   );
+  const among = terms.row === 'variant' ? 'Of the other variants' : 'For background work';
+  const { probe } = terms;
   if (tied.includes(worst))
-    return `For background work, ${names(tied)} tie: their /ping p99s differ by less than this run can resolve.`;
+    return `${among}, ${names(tied)} tie: their ${probe} p99s differ by less than this run can resolve.`;
   const factor = times(worst.probe.p99 / best.probe.p99);
   if (tied.length > 1)
-    return `For background work, ${names(tied)} tie (their /ping p99s differ by less than this run can resolve): other requests' p99 is ${factor} lower than with ${worst.strategy}.`;
-  return `For background work, ${best.strategy} wins: other requests' p99 is ${factor} lower than with ${worst.strategy}.`;
+    return `${among}, ${names(tied)} tie (their ${probe} p99s differ by less than this run can resolve): other requests' p99 is ${factor} lower than with ${worst.strategy}.`;
+  return `${among}, ${best.strategy} wins: other requests' p99 is ${factor} lower than with ${worst.strategy}.`;
 }
 
 /**
  * One paragraph a reviewer can paste: what each strategy did to /ping's p99 against the
  * baseline, what the event loop saw, and which background strategy to use.
  */
-export function writeVerdict(results: StrategyResult[], baseline: Strategy): string {
+export function writeVerdict(
+  results: StrategyResult[],
+  baseline: Strategy,
+  terms: ReportTerms = LAB_TERMS,
+): string {
   const groups = groupsOf(results);
-  if (groups.length <= 1) return groupVerdict(results, baseline);
+  if (groups.length <= 1) return groupVerdict(results, baseline, terms);
   return groups
-    .map((group) => `[${groupLabel(group)}] ${groupVerdict(group, baseline)}`)
+    .map((group) => `[${groupLabel(group)}] ${groupVerdict(group, baseline, terms)}`)
     .join('\n\n');
 }
 
 /** The paragraph for rows that share target, workload and tracing. */
-function groupVerdict(results: StrategyResult[], baseline: Strategy): string {
+function groupVerdict(results: StrategyResult[], baseline: Strategy, terms: ReportTerms): string {
+  const { probe } = terms;
   const base = results.find((result) => result.strategy === baseline);
   const others = results.filter((result) => result.strategy !== baseline);
   const sentences: string[] = [];
@@ -70,21 +80,19 @@ function groupVerdict(results: StrategyResult[], baseline: Strategy): string {
       return `${result.strategy} ${raised ? 'raised it to' : 'kept it at'} ${ms(result.probe.p99)} (${times(result.ratios.probeP99)})`;
     });
     sentences.push(
-      `With ${baseline} as the baseline, /ping p99 was ${ms(base.probe.p99)}${effects.length > 0 ? `; ${effects.join('; ')}` : ''}.`,
+      `With ${baseline} as the baseline, ${probe} p99 was ${ms(base.probe.p99)}${effects.length > 0 ? `; ${effects.join('; ')}` : ''}.`,
     );
   } else {
     sentences.push(
-      `No ${baseline} baseline in this run; /ping p99: ${results.map((r) => `${r.strategy} ${ms(r.probe.p99)}`).join(', ')}.`,
+      `No ${baseline} baseline in this run; ${probe} p99: ${results.map((r) => `${r.strategy} ${ms(r.probe.p99)}`).join(', ')}.`,
     );
   }
-  sentences.push(
-    `Max event-loop lag: ${results.map((result) => `${result.strategy} ${ms(result.eventLoop.lagMaxMs)}`).join(', ')}.`,
-  );
+  sentences.push(lagSentence(results));
   // A strategy without a p99 (every probe failed) cannot be ranked.
   const background = results.filter(
     (result) => result.strategy !== baseline && Number.isFinite(result.probe.p99),
   );
-  const verdict = winner(background);
+  const verdict = winner(background, terms);
   if (verdict) sentences.push(verdict);
   const ranked = results
     .filter((result) => Number.isFinite(result.probe.p99))
@@ -99,7 +107,7 @@ function groupVerdict(results: StrategyResult[], baseline: Strategy): string {
       new Set(rank).size < rank.length
         ? " A shared rank is a tie within this run's resolution."
         : '';
-    sentences.push(`Ranked by /ping p99: ${entries.join('; ')}.${tied}`);
+    sentences.push(`Ranked by ${probe} p99: ${entries.join('; ')}.${tied}`);
   }
   const unhealthy = results.filter(
     (result) => result.probe.errors > 0 || result.droppedIterations > 0,
@@ -109,5 +117,21 @@ function groupVerdict(results: StrategyResult[], baseline: Strategy): string {
       `Warning: under ${result.strategy}, ${result.probe.errors} probe request(s) failed and ${result.droppedIterations} request(s) could not be sent on schedule.`,
     );
   }
+  // A variant's own requests failing is your service failing: its row measures that, not the work.
+  if (terms.row === 'variant')
+    for (const result of results.filter((r) => r.trigger.errors > 0))
+      sentences.push(
+        `Warning: ${result.trigger.errors} of ${result.trigger.sent} of ${result.strategy}'s own requests failed (no answer, or not 2xx): its row measures a failing variant.`,
+      );
   return sentences.join(' ');
+}
+
+/** Each row's max lag; a service that exports none gets one sentence saying so instead. */
+function lagSentence(results: readonly StrategyResult[]): string {
+  const probeOnly =
+    results.length > 0 &&
+    results.every((result) => result.resolution['eventLoop.lagMaxMs']?.kind === 'none');
+  if (probeOnly)
+    return 'The service exports no event-loop metric looplab reads: the probe alone measures (probe only).';
+  return `Max event-loop lag: ${results.map((result) => `${result.strategy} ${ms(result.eventLoop.lagMaxMs)}`).join(', ')}.`;
 }

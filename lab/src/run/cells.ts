@@ -1,10 +1,10 @@
 import { type Runtime, STRATEGIES, strategiesOf } from '@looplab/contract';
-import type { Cell, Instrumentation, Strategy, WorkloadKind } from '../model.js';
+import type { Instrumentation, LabCell, StrategyName, WorkloadKind } from '../model.js';
 
 export interface Matrix {
   targets: readonly Runtime[];
   /** Strategy names, or every strategy of each target. */
-  strategies: readonly Strategy[] | 'all';
+  strategies: readonly StrategyName[] | 'all';
   workloads: readonly WorkloadKind[];
   instrumentation: readonly Instrumentation[];
 }
@@ -13,8 +13,8 @@ export interface Matrix {
  * Every cell of a run, in run order: per target, per tracing mode, per workload, the strategies
  * that target has (contract order). A strategy asked for by name runs on each target that has it.
  */
-export function cellsOf(matrix: Matrix): Cell[] {
-  const cells: Cell[] = [];
+export function cellsOf(matrix: Matrix): LabCell[] {
+  const cells: LabCell[] = [];
   for (const target of matrix.targets) {
     const own = strategiesOf(target).map((s) => s.name);
     const strategies =
@@ -28,7 +28,7 @@ export function cellsOf(matrix: Matrix): Cell[] {
 }
 
 /** Strategies asked for by name that no chosen target has: a usage error, named. */
-export function unavailableStrategies(matrix: Matrix): Strategy[] {
+export function unavailableStrategies(matrix: Matrix): StrategyName[] {
   if (matrix.strategies === 'all') return [];
   return matrix.strategies.filter(
     (name) =>

@@ -1,15 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { METRICS, type MetricDefinition, type Runtime } from '@looplab/contract';
+import { METRICS, type MetricDefinition } from '@looplab/contract';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { RequestRecord, Role, Strategy } from '../model.js';
+import type { RequestRecord, Role, Strategy, Target } from '../model.js';
 import { REJECTED_STATUS } from './trigger-outcome.js';
 
-type Labels = { testid: string; target: Runtime; strategy: Strategy; role: Role };
+type Labels = { testid: string; target: Target; strategy: Strategy; role: Role };
 
 /** Which app and strategy a request belongs to. */
 export interface ClientKey {
-  target: Runtime;
+  target: Target;
   strategy: Strategy;
 }
 

@@ -1,21 +1,29 @@
-import { type Runtime, strategy as strategyEntry } from '@looplab/contract';
+import {
+  PROBE,
+  type Runtime,
+  type StrategyName,
+  strategy as strategyEntry,
+} from '@looplab/contract';
 import {
   type Attack,
+  type AttackRequest,
   expectedRequests,
   runAttack,
   type VegetaBinary,
 } from '../load/vegeta/index.js';
 import type {
   Cell,
+  LabCell,
   MetricsSample,
   RawStrategyRun,
   RequestRecord,
   Role,
   RunConfig,
+  WorkloadKind,
 } from '../model.js';
 import { percentile, sortNumbers } from '../stats/percentiles.js';
 import type { ClientKey, ClientMetrics } from './client-metrics.js';
-import { MetricsSampler } from './metrics-sampler.js';
+import { MetricsSampler, type ScrapeReducer } from './metrics-sampler.js';
 import { type Pinning, placementOf } from './pinning.js';
 import { type QueueServices, startQueueServices } from './services/index.js';
 import { type StallCursor, stallCursor, stallsSince } from './stall-fetch.js';
@@ -59,9 +67,8 @@ export interface StrategyRunContext {
 const LIVE_WINDOW_MS = 5000;
 const ROLES: readonly Role[] = ['probe', 'trigger'];
 
-function rateOf(config: RunConfig, role: Role): number {
-  return role === 'probe' ? config.probeRate : config.triggerRate;
-}
+/** What each role of a cell's phases sends, at which rate. */
+export type CellLoad = Record<Role, AttackRequest & { ratePerS: number }>;
 
 const keyOf = (cell: Cell): ClientKey => ({ target: cell.target, strategy: cell.strategy });
 
@@ -70,7 +77,20 @@ export interface CellApp {
   app: AppUnderTest;
   /** /metrics of the app, and of the queue worker when there is one. */
   metricsUrls: string[];
+  /** What the phases send: the probe and the trigger (or a variant's requests). */
+  load: CellLoad;
+  /** How a scrape becomes a sample (default: looplab's own names, metrics/app-sample.ts). */
+  reduceScrape?: ScrapeReducer;
   stop(): Promise<void>;
+}
+
+/** The probe (GET /ping) and the strategy's trigger, at the run's rates. */
+export function labLoad(config: RunConfig, cell: LabCell, baseUrl: string): CellLoad {
+  const trigger = triggerRequest(cell, config, baseUrl);
+  return {
+    probe: { url: `${baseUrl}${PROBE.route}`, method: PROBE.method, ratePerS: config.probeRate },
+    trigger: { ...trigger, ratePerS: config.triggerRate },
+  };
 }
 
 /** Probe and trigger attacks side by side, in the order of ROLES. */
@@ -81,15 +101,11 @@ function startLoad(
   durationS: number,
   phaseStart: number,
 ): Attack[] {
-  const trigger = triggerRequest(cell, ctx.config, target.app.url);
   const attacks = ROLES.map((role) =>
     runAttack({
+      ...target.load[role],
       vegeta: ctx.vegeta.path,
       role,
-      url: role === 'probe' ? `${target.app.url}/ping` : trigger.url,
-      method: role === 'probe' ? 'GET' : trigger.method,
-      body: role === 'probe' ? undefined : trigger.body,
-      ratePerS: rateOf(ctx.config, role),
       durationS,
       timeoutS: ctx.config.timeoutS,
       phaseStart,
@@ -117,21 +133,23 @@ async function awaitAttacks(attacks: Attack[], signal: AbortSignal): Promise<Req
 async function runPhase(
   ctx: StrategyRunContext,
   cell: Cell,
+  load: CellLoad,
   phase: 'warmup' | 'measure',
   durationS: number,
   attacks: Attack[],
   onTick: (elapsedS: number) => void,
 ): Promise<RequestRecord[][]> {
-  const { config, clientMetrics } = ctx;
+  const { clientMetrics } = ctx;
+  const rateOf = (role: Role) => load[role].ratePerS;
   const started = Date.now();
   clientMetrics?.startPhase(keyOf(cell), phase, {
-    probe: config.probeRate,
-    trigger: config.triggerRate,
+    probe: rateOf('probe'),
+    trigger: rateOf('trigger'),
   });
   const ticker = setInterval(() => {
     const elapsedS = Math.min(durationS, (Date.now() - started) / 1000);
     ROLES.forEach((role, index) => {
-      const scheduled = Math.floor(rateOf(config, role) * elapsedS);
+      const scheduled = Math.floor(rateOf(role) * elapsedS);
       clientMetrics?.updateInFlight(
         keyOf(cell),
         role,
@@ -146,8 +164,7 @@ async function runPhase(
     const dropped = (index: number) =>
       Math.max(
         0,
-        expectedRequests(rateOf(config, ROLES[index] as Role), durationS) -
-          (results[index]?.length ?? 0),
+        expectedRequests(rateOf(ROLES[index] as Role), durationS) - (results[index]?.length ?? 0),
       );
     clientMetrics?.endPhase(keyOf(cell), phase, { probe: dropped(0), trigger: dropped(1) });
     return results;
@@ -168,10 +185,15 @@ function liveProbeP99(records: RequestRecord[], nowT: number): number {
  * moved to a core of its own once every pool worker and child exists; Redis and the queue worker
  * first when the strategy needs them (the contract's `needs`) and REDIS_URL does not name one.
  */
-export async function startApp(ctx: StrategyRunContext, cell: Cell): Promise<CellApp> {
+export async function startApp(ctx: StrategyRunContext, cell: LabCell): Promise<CellApp> {
   if (ctx.targetUrl) {
     const app = await ExternalApp.connect(ctx.targetUrl);
-    return { app, metricsUrls: [`${app.url}/metrics`], stop: () => app.stop() };
+    return {
+      app,
+      metricsUrls: [`${app.url}/metrics`],
+      load: labLoad(ctx.config, cell, app.url),
+      stop: () => app.stop(),
+    };
   }
   const placement = placementOf(ctx.pinning);
   let services: QueueServices | undefined;
@@ -193,6 +215,7 @@ export async function startApp(ctx: StrategyRunContext, cell: Cell): Promise<Cel
     return {
       app,
       metricsUrls: [`${app.url}/metrics`, ...(services ? [`${services.worker.url}/metrics`] : [])],
+      load: labLoad(ctx.config, cell, app.url),
       async stop() {
         await app.stop();
         await services?.stop();
@@ -206,7 +229,7 @@ export async function startApp(ctx: StrategyRunContext, cell: Cell): Promise<Cel
 
 function appEnv(
   { config, attribution }: StrategyRunContext,
-  cell: Cell,
+  cell: LabCell,
   services: QueueServices | undefined,
 ): Record<string, string> {
   return {
@@ -240,23 +263,33 @@ export async function measure(
     metricsUrls: target.metricsUrls,
     strategy: cell.strategy,
     phaseStart,
+    ...(target.reduceScrape ? { reduce: target.reduceScrape } : {}),
     onSample: (sample) => {
       lastSample = sample;
     },
   });
   sampler.start();
   const attacks = startLoad(ctx, target, cell, config.durationS, phaseStart);
-  const results = await runPhase(ctx, cell, 'measure', config.durationS, attacks, (elapsedS) => {
-    const records = attacks.flatMap((attack) => attack.records);
-    status({
-      phase: 'measuring',
-      elapsedS,
-      probeP99Ms: liveProbeP99(records, Date.now() - phaseStart),
-      lagMaxMs: lastSample?.lagWindowMaxMs ?? Number.NaN,
-      tasksDone: lastSample?.tasksDone ?? 0,
-      errors: records.filter((record) => record.status === 0 || record.status >= 500).length,
-    });
-  });
+  const load = target.load;
+  const results = await runPhase(
+    ctx,
+    cell,
+    load,
+    'measure',
+    config.durationS,
+    attacks,
+    (elapsedS) => {
+      const records = attacks.flatMap((attack) => attack.records);
+      status({
+        phase: 'measuring',
+        elapsedS,
+        probeP99Ms: liveProbeP99(records, Date.now() - phaseStart),
+        lagMaxMs: lastSample?.lagWindowMaxMs ?? Number.NaN,
+        tasksDone: lastSample?.tasksDone ?? 0,
+        errors: records.filter((record) => record.status === 0 || record.status >= 500).length,
+      });
+    },
+  );
   const elapsedMs = Date.now() - phaseStart;
   const samples = await sampler.stop();
   const stalls = await stallsSince(target.app.url, since);
@@ -273,8 +306,8 @@ export async function measure(
     startedAt: new Date(phaseStart).toISOString(),
     elapsedMs,
     expected: {
-      probe: expectedRequests(config.probeRate, config.durationS),
-      trigger: expectedRequests(config.triggerRate, config.durationS),
+      probe: expectedRequests(load.probe.ratePerS, config.durationS),
+      trigger: expectedRequests(load.trigger.ratePerS, config.durationS),
     },
     requests: results.flat().sort((a, b) => a.t - b.t),
     samples,
@@ -310,7 +343,7 @@ export async function warmUp(
   const { config } = ctx;
   if (config.warmupS <= 0) return;
   const warmup = startLoad(ctx, target, cell, config.warmupS, Date.now());
-  await runPhase(ctx, cell, 'warmup', config.warmupS, warmup, (elapsedS) =>
+  await runPhase(ctx, cell, target.load, 'warmup', config.warmupS, warmup, (elapsedS) =>
     status({ phase: 'warm-up', elapsedS, totalS: config.warmupS }),
   );
   if (ctx.signal.aborted) throw new Error('aborted');
@@ -320,10 +353,19 @@ export async function warmUp(
  * One cell, start to finish: a fresh app (so no strategy inherits another's backlog or
  * heap), warm-up under the same load, then the measured phase.
  */
-export async function runStrategy(ctx: StrategyRunContext, cell: Cell): Promise<RawStrategyRun> {
+export async function runStrategy(ctx: StrategyRunContext, cell: LabCell): Promise<RawStrategyRun> {
+  return runCell(ctx, cell, () => startApp(ctx, cell));
+}
+
+/** A cell on the app `start` gives: warm-up, the measured phase, then the app stopped. */
+export async function runCell(
+  ctx: StrategyRunContext,
+  cell: Cell,
+  start: () => Promise<CellApp>,
+): Promise<RawStrategyRun> {
   const status = statusReporter(ctx, cell);
   status({ phase: 'starting' });
-  const target = await startApp(ctx, cell);
+  const target = await start();
   try {
     // Asked before the warm-up: an app's first answer collects its profile since it started
     // (@looplab/instrument maps frames through source maps then), which is not the phase's cost.
@@ -337,11 +379,11 @@ export async function runStrategy(ctx: StrategyRunContext, cell: Cell): Promise<
   }
 }
 
-/** A node cell with the run's first workload and the app's default tracing (ramp). */
+/** A node cell with the given workload and the app's default tracing (ramp). */
 export function defaultCell(
-  config: RunConfig,
-  strategy: Cell['strategy'],
+  strategy: StrategyName,
+  workload: WorkloadKind,
   target: Runtime = 'node',
-): Cell {
-  return { target, strategy, workload: config.workload, instrumentation: 'on' };
+): LabCell {
+  return { target, strategy, workload, instrumentation: 'on' };
 }

@@ -17,6 +17,13 @@ export function toMetricsSample(
   return appSample(expositionReader(all), expositionReader(app), strategy, t);
 }
 
+/**
+ * How one scrape (the text of each metrics URL, in order) becomes a sample taken at t ms of the
+ * phase: looplab's own apps by default (toMetricsSample), your own service by what it exports
+ * (metrics/recognise.ts).
+ */
+export type ScrapeReducer = (expositions: readonly string[], t: number) => MetricsSample;
+
 export interface SamplerOptions {
   /** The app's /metrics, and the queue worker's when the strategy has one: read together as one scrape. */
   metricsUrls: readonly string[];
@@ -24,6 +31,7 @@ export interface SamplerOptions {
   /** Epoch ms the measured phase started; sample times are relative to it. */
   phaseStart: number;
   intervalMs?: number;
+  reduce?: ScrapeReducer;
   onSample?: (sample: MetricsSample) => void;
 }
 
@@ -39,7 +47,9 @@ export class MetricsSampler {
 
   constructor(private readonly options: SamplerOptions) {}
 
+  /** Without a metrics URL (a service that has none) there is nothing to scrape: no samples. */
   start(): void {
+    if (this.options.metricsUrls.length === 0) return;
     const interval = this.options.intervalMs ?? 1000;
     void this.scrapeOnce();
     this.timer = setInterval(() => {
@@ -51,7 +61,7 @@ export class MetricsSampler {
   async stop(): Promise<MetricsSample[]> {
     clearInterval(this.timer);
     await this.inFlight;
-    await this.scrapeOnce();
+    if (this.options.metricsUrls.length > 0) await this.scrapeOnce();
     this.stopped = true;
     return this.samples;
   }
@@ -60,13 +70,12 @@ export class MetricsSampler {
     if (this.stopped) return Promise.resolve();
     this.inFlight = (async () => {
       try {
-        const [appText = '', ...others] = await Promise.all(this.options.metricsUrls.map(scrape));
-        const sample = toMetricsSample(
-          appText,
-          this.options.strategy,
-          Date.now() - this.options.phaseStart,
-          others.join('\n'),
-        );
+        const texts = await Promise.all(this.options.metricsUrls.map(scrape));
+        const t = Date.now() - this.options.phaseStart;
+        const [appText = '', ...others] = texts;
+        const sample = this.options.reduce
+          ? this.options.reduce(texts, t)
+          : toMetricsSample(appText, this.options.strategy, t, others.join('\n'));
         this.samples.push(sample);
         this.options.onSample?.(sample);
       } catch {

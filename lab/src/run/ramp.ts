@@ -1,6 +1,12 @@
 import { strategy as strategyEntry } from '@looplab/contract';
 import { formatMs } from '../format.js';
-import type { RawStrategyRun, RunConfig, Strategy, StrategyResult } from '../model.js';
+import type {
+  RawStrategyRun,
+  RunConfig,
+  StrategyName,
+  StrategyResult,
+  WorkloadKind,
+} from '../model.js';
 import {
   defaultCell,
   measure,
@@ -11,7 +17,8 @@ import {
 } from './compare.js';
 
 export interface RampOptions {
-  strategy: Strategy;
+  strategy: StrategyName;
+  workload: WorkloadKind;
   startRate: number;
   step: number;
   maxRate: number;
@@ -46,7 +53,7 @@ const KEEPING_UP = 0.9;
 export interface RampResult {
   schemaVersion: 1;
   runId: string;
-  strategy: Strategy;
+  strategy: StrategyName;
   p99BudgetMs: number;
   config: RunConfig;
   steps: RampStep[];
@@ -55,7 +62,7 @@ export interface RampResult {
   stoppedBecause: string;
 }
 
-function verdictOf(step: RampStep, budgetMs: number, strategy: Strategy): string | undefined {
+function verdictOf(step: RampStep, budgetMs: number, strategy: StrategyName): string | undefined {
   if (step.probeP99Ms > budgetMs)
     return `/ping p99 ${formatMs(step.probeP99Ms)} ms broke the ${budgetMs} ms budget`;
   if (step.triggerRejected > 0)
@@ -85,7 +92,7 @@ export async function runRamp(
 ): Promise<RampResult> {
   const steps: RampStep[] = [];
   let stoppedBecause = `reached --max-rate ${options.maxRate}/s within budget`;
-  const cell = defaultCell(ctx.config, options.strategy);
+  const cell = defaultCell(options.strategy, options.workload);
   const app = await startApp(ctx, cell);
   try {
     for (let rate = options.startRate; rate <= options.maxRate; rate += options.step) {

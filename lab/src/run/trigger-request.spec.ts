@@ -1,11 +1,11 @@
 import { STRATEGIES } from '@looplab/contract';
 import { describe, expect, it } from 'vitest';
 import { sampleReport } from '../../test/fixtures/sample-report.js';
-import type { Cell } from '../model.js';
+import type { LabCell } from '../model.js';
 import { triggerRequest } from './trigger-request.js';
 
 const config = { ...sampleReport().config, workloadMs: 150 };
-const cell = (strategy: Cell['strategy']): Cell => ({
+const cell = (strategy: LabCell['strategy']): LabCell => ({
   target: 'node',
   strategy,
   workload: 'sleep',

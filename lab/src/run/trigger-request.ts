@@ -1,17 +1,17 @@
 import { strategy as strategyEntry } from '@looplab/contract';
-import type { Cell, RunConfig } from '../model.js';
+import type { LabCell, RunConfig } from '../model.js';
 
 export interface TriggerRequest {
   method: 'GET' | 'POST';
   url: string;
-  body?: { workload: Cell['workload']; ms: number };
+  body?: { workload: LabCell['workload']; ms: number };
 }
 
 /**
  * The trigger stream's request for a cell, from the strategy's contract entry: a GET passes the
  * job size as ?ms= (async: awaits non-blocking I/O that long), a POST sends the workload body.
  */
-export function triggerRequest(cell: Cell, config: RunConfig, baseUrl: string): TriggerRequest {
+export function triggerRequest(cell: LabCell, config: RunConfig, baseUrl: string): TriggerRequest {
   const { method, route } = strategyEntry(cell.strategy);
   if (method === 'GET') return { method, url: `${baseUrl}${route}?ms=${config.workloadMs}` };
   return {
@@ -22,7 +22,7 @@ export function triggerRequest(cell: Cell, config: RunConfig, baseUrl: string): 
 }
 
 /** How the live progress names what a cell's trigger stream sends. */
-export function describeTrigger(cell: Cell, config: RunConfig): string {
+export function describeTrigger(cell: LabCell, config: RunConfig): string {
   const { method, route } = strategyEntry(cell.strategy);
   return method === 'GET'
     ? `${method} ${route}?ms=${config.workloadMs}`

@@ -4,7 +4,15 @@
  * them from raw.json (sources/local), the Prometheus source from the series Prometheus kept
  * (sources/prometheus); the builder computes every figure from them once, whichever it was.
  */
-import type { Cell, Environment, MetricsSample, Report, Role, RunConfig } from '../model.js';
+import type {
+  Cell,
+  Environment,
+  MetricsSample,
+  RecognisedMetrics,
+  Report,
+  Role,
+  RunConfig,
+} from '../model.js';
 import type { RawStalls } from '../stall-model.js';
 import type { SecondStats } from '../stats/series.js';
 
@@ -45,6 +53,11 @@ export interface AppTimeline {
   to: number;
   /** How often the app was scraped, ms (NaN when unknown): one scrape speaks for that long. */
   scrapeIntervalMs: number;
+  /**
+   * Your own service: which of its series the samples hold (null: none, probe only). Absent for
+   * looplab's own apps, whose names are the contract's.
+   */
+  recognised?: RecognisedMetrics | null;
 }
 
 /** Latency of one role's requests over the phase, ms, and where its p99 really lies. */
@@ -66,8 +79,8 @@ export interface ClientView {
   /** Requests the schedule called for, and those sent, per role. */
   expected: Record<Role, number>;
   sent: Record<Role, number>;
-  /** Answers with this HTTP status (0: none, a timeout or a refused connection). */
-  answered(role: Role, status: number): number;
+  /** Answers whose HTTP status `accepts` takes (0: none, a timeout or a refused connection). */
+  answered(role: Role, accepts: (status: number) => boolean): number;
   latency(role: Role): LatencyFigures;
   /** One entry per second of the phase: the probe's latency in that second. */
   probeSeconds(): SecondStats[];

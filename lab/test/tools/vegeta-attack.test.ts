@@ -1,10 +1,10 @@
 // Runs the real vegeta (install it with `npm run setup`) against a tiny node:http server on
 // 127.0.0.1. Nothing is skipped: without vegeta these tests fail with the setup hint.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus } from 'node:os';
-import { resolve } from 'node:path';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { VERSIONS } from '@looplab/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAttack } from '../../src/load/vegeta/attack.js';
@@ -131,6 +131,38 @@ describe('runAttack against a local server (real vegeta)', () => {
       expect(Number(p.headers['content-length'])).toBe(
         Buffer.byteLength(JSON.stringify(expectedBody)),
       );
+    }
+  }, 15_000);
+
+  it('passes a target file through: its @body read next to it, its headers and -header ones', async () => {
+    posts.length = 0;
+    const dir = mkdtempSync(join(tmpdir(), 'looplab-target-file-'));
+    try {
+      writeFileSync(join(dir, 'job.json'), JSON.stringify(expectedBody));
+      const path = join(dir, 'jobs.http');
+      writeFileSync(
+        path,
+        `# a vegeta target file\nPOST ${base}/jobs\nContent-Type: application/json\n@job.json\n`,
+      );
+      const records = await runAttack({
+        vegeta,
+        role: 'trigger',
+        targetFile: { path, format: 'http' },
+        headers: { 'X-Looplab-Variant': 'file' },
+        ratePerS: 10,
+        durationS: 1,
+        timeoutS: 5,
+        phaseStart: Date.now(),
+      }).done;
+      expect(records.length).toBe(expectedRequests(10, 1));
+      expect(records.every((r) => r.status === 202)).toBe(true);
+      expect(posts.length).toBe(records.length);
+      for (const p of posts) {
+        expect(JSON.parse(p.body)).toEqual(expectedBody);
+        expect(p.headers['x-looplab-variant']).toBe('file');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 15_000);
 

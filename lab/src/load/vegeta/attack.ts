@@ -9,14 +9,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { RequestRecord, Role } from '../../model.js';
 import { pinned } from '../../process/taskset.js';
 import { assertLoopbackUrl } from '../loopback.js';
 import { VEGETA_SETUP_HINT } from './binary.js';
 import { LineSplitter, LineTail } from './line-splitter.js';
 import { resultToRecord } from './results.js';
-import { writeTargetsFile } from './targets.js';
+import { readTargetFile, type TargetFormat } from './target-file.js';
+import { headerLines, writeTargetsFile } from './targets.js';
 
 const MAX_RATE = 20_000;
 const MAX_DURATION_S = 3_600;
@@ -25,18 +26,35 @@ const MAX_TIMEOUT_S = 600;
 const KILL_AFTER_MS = 2_000;
 const STDERR_LINES = 20;
 
-export interface AttackOptions {
-  /** Path of the vegeta binary (from findVegeta). */
-  vegeta: string;
-  role: Role;
-  /** Target URL; the host must be 127.0.0.1, localhost or [::1]. */
+/** One request, sent over and over. */
+export interface SingleRequest {
+  /** Target URL; the host must be 127.0.0.1, localhost or [::1] (or allowed: loopback.ts). */
   url: string;
   /** Default: POST when a body is given, else GET. */
-  method?: string;
+  method?: string | undefined;
   /** Request body: a string is sent as is, anything else as JSON.stringify(body). */
   body?: unknown;
   /** Extra request headers. With a body, Content-Type defaults to application/json. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
+}
+
+/**
+ * A vegeta target file, passed through as it is (`-format`, `-targets`; vegeta round-robins its
+ * targets); its `@body` paths are read relative to its folder. Every URL in it is checked first.
+ */
+export interface TargetFileRequest {
+  targetFile: { path: string; format: TargetFormat };
+  /** Headers added to every target (vegeta -header). */
+  headers?: Record<string, string> | undefined;
+}
+
+/** What an attack sends. */
+export type AttackRequest = SingleRequest | TargetFileRequest;
+
+export type AttackOptions = AttackRequest & {
+  /** Path of the vegeta binary (from findVegeta). */
+  vegeta: string;
+  role: Role;
   /** Requests per second (integer ≥ 1): vegeta -rate=<n>/1s. */
   ratePerS: number;
   /** Seconds of sending: vegeta -duration. In-flight requests are then awaited up to timeoutS. */
@@ -47,7 +65,7 @@ export interface AttackOptions {
   phaseStart: number;
   /** taskset CPU list (e.g. "1" or "0-1") to pin both vegeta processes; null/undefined: not pinned. */
   cpuList?: string | null;
-}
+};
 
 export interface Attack {
   /** Records so far, in arrival order (grows while the attack runs). */
@@ -105,18 +123,30 @@ function validate(options: AttackOptions): void {
   }
 }
 
+/** vegeta's targets arguments and working directory: a file written here, or the user's own. */
+function targetsOf(options: AttackOptions, dir: string): { args: string[]; cwd?: string } {
+  if ('targetFile' in options) {
+    const { path, format } = options.targetFile;
+    readTargetFile(path, format);
+    const headers = headerLines(options.headers ?? {}).map((line) => `-header=${line}`);
+    return { args: [`-format=${format}`, `-targets=${path}`, ...headers], cwd: dirname(path) };
+  }
+  const url = assertLoopbackUrl(options.url);
+  return { args: ['-format=http', `-targets=${writeTargetsFile({ ...options, url }, dir)}`] };
+}
+
 /**
  * Starts `vegeta attack … | vegeta encode --to json` and parses the results live.
- * Throws synchronously on a non-loopback URL or invalid options.
+ * Throws synchronously on a non-loopback URL (in a target file too) or invalid options.
  */
 export function runAttack(options: AttackOptions): Attack {
-  const url = assertLoopbackUrl(options.url);
+  if (!('targetFile' in options)) assertLoopbackUrl(options.url);
   validate(options);
 
   const dir = mkdtempSync(join(tmpdir(), 'looplab-vegeta-'));
-  let targets: string;
+  let targets: { args: string[]; cwd?: string };
   try {
-    targets = writeTargetsFile({ ...options, url }, dir);
+    targets = targetsOf(options, dir);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
@@ -130,8 +160,7 @@ export function runAttack(options: AttackOptions): Attack {
     '-keepalive=true',
     '-http2=false',
     '-max-body=0',
-    '-format=http',
-    `-targets=${targets}`,
+    ...targets.args,
   ];
   const encodeArgs = ['encode', '--to', 'json'];
   const pin = (args: string[]) => pinned(options.cpuList ?? null, options.vegeta, args);
@@ -147,7 +176,10 @@ export function runAttack(options: AttackOptions): Attack {
 
   const spawnedAt = Date.now();
   const encode = spawn(encodeCmd, encodeArgv, { stdio: ['pipe', 'pipe', 'pipe'] });
-  const attack = spawn(attackCmd, attackArgv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const attack = spawn(attackCmd, attackArgv, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(targets.cwd ? { cwd: targets.cwd } : {}),
+  });
   track(encode);
   track(attack);
 

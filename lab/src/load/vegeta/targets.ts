@@ -14,6 +14,17 @@ export interface TargetRequest {
 
 const HEADER_NAME = /^[!$%&'*+.^_`|~0-9A-Za-z-][!#$%&'*+.^_`|~0-9A-Za-z-]*$/;
 
+/** `Name: value` lines of request headers, each checked (a bad one is an error naming it). */
+export function headerLines(headers: Record<string, string>): string[] {
+  return Object.entries(headers).map(([name, value]) => {
+    const v = value.trim();
+    if (!HEADER_NAME.test(name) || v === '' || /[\r\n]/.test(v)) {
+      throw new Error(`invalid request header: ${JSON.stringify(name)}: ${JSON.stringify(value)}`);
+    }
+    return `${name}: ${v}`;
+  });
+}
+
 /** Writes vegeta's http-format targets file into `dir` (request line, header lines, @body-file); returns its path. */
 export function writeTargetsFile(request: TargetRequest, dir: string): string {
   const hasBody = request.body !== undefined;
@@ -24,13 +35,7 @@ export function writeTargetsFile(request: TargetRequest, dir: string): string {
   if (hasBody && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
     headers['Content-Type'] = 'application/json';
   }
-  for (const [name, value] of Object.entries(headers)) {
-    const v = value.trim();
-    if (!HEADER_NAME.test(name) || v === '' || /[\r\n]/.test(v)) {
-      throw new Error(`invalid request header: ${JSON.stringify(name)}: ${JSON.stringify(value)}`);
-    }
-    lines.push(`${name}: ${v}`);
-  }
+  lines.push(...headerLines(headers));
   if (hasBody) {
     const bodyPath = join(dir, 'body.json');
     const body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);

@@ -6,7 +6,7 @@ import type { ChartSpec } from './spec.js';
 import { timelineChart } from './timeline.js';
 
 export { logAxisBounds } from './axes.js';
-export { type StrategyPalette, strategyPalette } from './palette.js';
+export { rowPalette, type StrategyPalette, strategyPalette } from './palette.js';
 export { type ChartSpec, FORMATTER_PREFIX, type FormatterName } from './spec.js';
 export { timelineChartId } from './timeline.js';
 

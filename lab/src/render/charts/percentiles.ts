@@ -1,8 +1,9 @@
 import type { BarSeriesOption } from 'echarts';
 import { isFiniteNumber } from '../../format.js';
 import type { Report, StrategyResult } from '../../model.js';
+import { termsOf } from '../../report/terms.js';
 import { logAxisBounds, round, verticalName } from './axes.js';
-import { strategyPalette } from './palette.js';
+import { rowPalette } from './palette.js';
 import { type ChartSpec, formatter } from './spec.js';
 import { baseOption, MUTED_COLOR, TEXT_COLOR } from './theme.js';
 
@@ -18,7 +19,7 @@ export function percentileChart(report: Report): ChartSpec {
   const series: BarSeriesOption[] = report.strategies.map((result) => ({
     type: 'bar',
     name: result.row,
-    color: strategyPalette(result.strategy).main,
+    color: rowPalette(report.strategies, result.strategy).main,
     barMaxWidth: 44,
     data: PERCENTILES.map((p) => value(p.pick(result))),
     label: {
@@ -38,7 +39,7 @@ export function percentileChart(report: Report): ChartSpec {
     heightPx: 360,
     option: {
       ...baseOption(
-        'Probe /ping latency by strategy (client side)',
+        `Probe ${termsOf(report.config).probe} latency by ${termsOf(report.config).row} (client side)`,
         'p50 / p95 / p99 over the whole measured phase · log scale',
       ),
       legend: { top: 50, left: 8 },

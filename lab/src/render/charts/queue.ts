@@ -1,7 +1,7 @@
 import type { LineSeriesOption } from 'echarts';
 import type { Report } from '../../model.js';
 import { pairs, pointsOf, timeAxis, timeZoom, verticalName } from './axes.js';
-import { strategyPalette } from './palette.js';
+import { rowPalette } from './palette.js';
 import { type ChartSpec, formatter } from './spec.js';
 import { baseOption, MUTED_COLOR, TIMELINE_GROUP } from './theme.js';
 
@@ -9,7 +9,7 @@ import { baseOption, MUTED_COLOR, TIMELINE_GROUP } from './theme.js';
 export function queueChart(report: Report, xMax: number): ChartSpec {
   const series: LineSeriesOption[] = report.strategies.flatMap((result) => {
     const points = pointsOf(report, result.row);
-    const color = strategyPalette(result.strategy).main;
+    const color = rowPalette(report.strategies, result.strategy).main;
     const common: LineSeriesOption = {
       type: 'line',
       color,

@@ -1,8 +1,9 @@
 import type { LineSeriesOption } from 'echarts';
 import { formatMsUnit, formatPercent, formatRatio, isFiniteNumber } from '../../format.js';
 import type { Report, SeriesPoint, StrategyResult } from '../../model.js';
+import { termsOf } from '../../report/terms.js';
 import { pairs, pointsOf, timeAxis, timeZoom, verticalName } from './axes.js';
-import { strategyPalette } from './palette.js';
+import { rowPalette } from './palette.js';
 import { type ChartSpec, formatter } from './spec.js';
 import { baseOption, LAG_COLOR, MUTED_COLOR, TIMELINE_GROUP, UTILIZATION_COLOR } from './theme.js';
 
@@ -14,7 +15,7 @@ export function timelineChartId(strategy: string): string {
 export function timelineChart(report: Report, result: StrategyResult, xMax: number): ChartSpec {
   const strategy = result.strategy;
   const row = result.row;
-  const palette = strategyPalette(strategy);
+  const palette = rowPalette(report.strategies, strategy);
   const points = pointsOf(report, row);
   const showSymbol = points.length <= 60;
   const line = (
@@ -51,7 +52,10 @@ export function timelineChart(report: Report, result: StrategyResult, xMax: numb
     group: TIMELINE_GROUP,
     heightPx: 340,
     option: {
-      ...baseOption(`${row}: /ping latency vs event-loop lag, per second`, subtext),
+      ...baseOption(
+        `${row}: ${termsOf(report.config).probe} latency vs event-loop lag, per second`,
+        subtext,
+      ),
       legend: { top: 50, left: 8, itemWidth: 18, itemHeight: 10 },
       grid: { left: 64, right: 60, top: 84, bottom: 74 },
       tooltip: { trigger: 'axis' },

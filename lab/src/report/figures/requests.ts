@@ -1,6 +1,6 @@
-import { PROBE } from '@looplab/contract';
+import { isStrategyName, PROBE } from '@looplab/contract';
 import type { Strategy, StrategyResult } from '../../model.js';
-import { acceptedStatus, REJECTED_STATUS } from '../../run/trigger-outcome.js';
+import { isAccepted, isRejected } from '../../run/trigger-outcome.js';
 import type { AppTimeline, ClientView } from '../../sources/measurements.js';
 import type { Figures } from './figures.js';
 import { phaseIncrease, quantileMs, scrapedDuring } from './timeline.js';
@@ -16,9 +16,12 @@ export function requestsOf(
 ): Figures<'probe' | 'probeServer' | 'trigger' | 'droppedIterations'> {
   const probe = client.latency('probe');
   const trigger = client.latency('trigger');
-  const okProbes = client.answered('probe', PROBE.status);
-  const accepted = client.answered('trigger', acceptedStatus(strategy));
-  const rejected = client.answered('trigger', REJECTED_STATUS);
+  // The lab's probe answers its contract status; your own service's probe any 2xx.
+  const okProbes = client.answered('probe', (status) =>
+    isStrategyName(strategy) ? status === PROBE.status : status >= 200 && status < 300,
+  );
+  const accepted = client.answered('trigger', (status) => isAccepted(strategy, status));
+  const rejected = client.answered('trigger', (status) => isRejected(strategy, status));
   const server = scrapedDuring(app)
     ? phaseIncrease(app, (sample) => sample.pingServerBuckets)
     : undefined;

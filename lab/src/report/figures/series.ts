@@ -15,6 +15,8 @@ export type CellPoint = Omit<SeriesPoint, 'row'>;
  */
 export function seriesOf({ cell, app, client }: CellMeasurements): CellPoint[] {
   const span = Math.max(1000, Number.isFinite(app.scrapeIntervalMs) ? app.scrapeIntervalMs : 0);
+  // Your own service may not export its busy time: then there is none to chart.
+  const busyKnown = app.recognised === undefined || app.recognised?.utilization !== undefined;
   return client.probeSeconds().map((second) => {
     const to = second.t * 1000;
     const scrapes = samplesIn(app, to - span, to);
@@ -30,7 +32,7 @@ export function seriesOf({ cell, app, client }: CellMeasurements): CellPoint[] {
       probeMaxMs: second.max,
       lagMaxMs: last ? nullable(lagMaxOver(app, scrapes, to - 1000, to)) : null,
       utilization:
-        last && previous && last.t > previous.t
+        busyKnown && last && previous && last.t > previous.t
           ? (last.eluActiveSeconds - previous.eluActiveSeconds) / ((last.t - previous.t) / 1000)
           : null,
       queueDepth: last?.queueDepth ?? null,

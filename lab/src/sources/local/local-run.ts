@@ -43,6 +43,7 @@ export function cellMeasurements(run: RawStrategyRun, probeRate: number): CellMe
       from: first?.t ?? 0,
       to: last?.t ?? 0,
       scrapeIntervalMs: SAMPLER_INTERVAL_MS,
+      ...(run.recognised !== undefined ? { recognised: run.recognised } : {}),
     },
     client: recordsView(run, probeRate),
     ...(run.stalls
@@ -78,7 +79,7 @@ function recordsView(run: RawStrategyRun, probeRate: number): ClientView {
     seconds: run.elapsedMs > 0 ? run.elapsedMs / 1000 : Number.NaN,
     expected: run.expected,
     sent: { probe: probes.length, trigger: triggers.length },
-    answered: (role, status) => of(role).filter((record) => record.status === status).length,
+    answered: (role, accepts) => of(role).filter((record) => accepts(record.status)).length,
     latency: (role) => latencyOf(role === 'probe' ? probes : triggers),
     // One point per second of sending; answers that arrive after the end belong to the last second.
     probeSeconds: () =>

@@ -28,8 +28,11 @@ export function clientLabels(phase: MeasurePhase, role: Role): Labels {
 export function clientView(client: SeriesSet, phase: MeasurePhase, durationS: number): ClientView {
   const atStart = (series: Series) => client.counterAt(series, phase.start);
   const afterPhase = (series: Series) => client.counterAfter(series, phase.last);
-  const count = (name: string, match: Labels, before = atStart) =>
-    Math.round(Math.max(0, client.sum(name, match, afterPhase) - client.sum(name, match, before)));
+  const count = (name: string, match: Labels, before = atStart, keep = (_: Series) => true) => {
+    const series = client.select(name, match).filter(keep);
+    const total = (read: (s: Series) => number) => series.reduce((sum, s) => sum + read(s), 0);
+    return Math.round(Math.max(0, total(afterPhase) - total(before)));
+  };
   const sent = (role: Role) => count(M.clientRequests.name, clientLabels(phase, role));
   // The runner adds a phase's dropped requests when the phase ends, before the next one starts:
   // read from the first scrape of the phase, the warm-up's drops are already in.
@@ -58,8 +61,10 @@ export function clientView(client: SeriesSet, phase: MeasurePhase, durationS: nu
       trigger: sent('trigger') + dropped('trigger'),
     },
     sent: { probe: sent('probe'), trigger: sent('trigger') },
-    answered: (role, status) =>
-      count(M.clientRequests.name, { ...clientLabels(phase, role), status: String(status) }),
+    answered: (role, accepts) =>
+      count(M.clientRequests.name, clientLabels(phase, role), atStart, (series) =>
+        accepts(Number(series.labels.status)),
+      ),
     latency: (role) => latencyOf(latencyBuckets(role), MIN_COUNT_PHASE),
     probeSeconds: () => probeSeconds(client, phase, durationS, probeBuckets),
   };
