@@ -10,11 +10,12 @@
 #   VARIANTS="off default" scripts/bench-wrk.sh /path/to/another/checkout   # its built app
 #
 # Variants: off (LOOPLAB_INSTRUMENTATION=off: no tracing), default (as shipped), no-attribution
-# (the default with LOOPLAB_ATTRIBUTION=off). "busy" is the app main thread's share of the time
-# on a CPU or waiting for one (/proc/<pid>/task/<pid>/schedstat), out of the wall time the VM
-# was not stolen from the app's CPU ("steal", /proc/stat): below ~95 % wrk, not the app, set the
-# req/s. Ratios are medians of per-round ratios (default / off, default /
-# no-attribution).
+# (the default with LOOPLAB_ATTRIBUTION=off). "CPU" is the app process's CPU time per request,
+# every thread (pinned to one core, the GC's and the profiler's threads take from it too).
+# "busy" is the app main thread's share of the time on a CPU or waiting for one
+# (/proc/<pid>/task/<pid>/schedstat), out of the wall time the VM was not stolen from the app's
+# CPU ("steal", /proc/stat): below ~95 % wrk, not the app, set the req/s. Ratios are medians of
+# per-round ratios (default / off, default / no-attribution); "cap" is the ratio by CPU per request.
 set -euo pipefail
 
 ROOT="$(cd "${1:-$(dirname "$0")/..}" && pwd)"
@@ -48,8 +49,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Nanoseconds the thread spent on a CPU, and on a CPU or waiting for one (schedstat's first two fields).
-thread_ns() { awk '{ print $1, $1 + $2 }' "/proc/$1/task/$1/schedstat"; }
+# Nanoseconds the whole process (every thread) spent on a CPU (/proc/<pid>/stat, in clock ticks),
+# and the main thread on a CPU or waiting for one (the first two fields of its schedstat).
+process_ns() { awk -v tick="$TICK_NS" '{ print ($14 + $15) * tick }' "/proc/$1/stat"; }
+thread_ns() { echo "$(process_ns "$1") $(awk '{ print $1 + $2 }' "/proc/$1/task/$1/schedstat")"; }
 # Nanoseconds the hypervisor took from the app's CPU (steal, /proc/stat, in clock ticks): on a
 # shared VM the thread can be neither running nor waiting while the host runs someone else.
 TICK_NS=$((1000000000 / $(getconf CLK_TCK)))

@@ -27,8 +27,13 @@ export interface RoundResult {
   p99Ms: number;
   maxMs: number;
   requests: number;
-  /** The server's main-thread CPU time per answered request, µs: steadier than req/s on a busy machine. */
+  /**
+   * The server's CPU time per answered request, µs, every thread of the process: on a server
+   * pinned to one core, what limits req/s; steadier than req/s on a busy machine.
+   */
   cpuUsPerReq: number | null;
+  /** The main thread's share of it, µs per request. */
+  mainCpuUsPerReq: number | null;
   /**
    * The server main thread's share of the measured time on a CPU or waiting for one, out of
    * the time the VM was not stolen (server-clock.ts); null where /proc cannot tell.
@@ -73,6 +78,7 @@ export interface VariantSummary {
   p50Ms: number;
   p99Ms: number;
   cpuUsPerReq: number | null;
+  mainCpuUsPerReq: number | null;
   /** Median over the rounds of the server main thread's busy share (RoundResult.busy). */
   busy: number | null;
   /** Closed-loop rounds in which the server was saturated. */

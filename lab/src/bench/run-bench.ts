@@ -122,7 +122,8 @@ async function measureRound(
       p99Ms: result.p99Ms,
       maxMs: result.maxMs,
       requests: result.requests,
-      cpuUsPerReq: time === null || result.ok === 0 ? null : (time.cpuS * 1e6) / result.ok,
+      cpuUsPerReq: perRequestUs(time?.processCpuS, result.ok),
+      mainCpuUsPerReq: perRequestUs(time?.mainCpuS, result.ok),
       busy,
       stealShare: time?.stealShare ?? null,
       saturated: load.saturating && busy !== null ? busy >= SATURATED_BUSY : null,
@@ -135,6 +136,9 @@ async function measureRound(
     live.delete(server);
   }
 }
+
+const perRequestUs = (seconds: number | undefined, requests: number) =>
+  seconds === undefined || requests === 0 ? null : (seconds * 1e6) / requests;
 
 const pct = (value: number | null) => (value === null ? '–' : `${Math.round(value * 100)} %`);
 

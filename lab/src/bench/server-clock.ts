@@ -5,6 +5,8 @@ const NS_PER_TICK = 1e9 / 100;
 
 /** Running totals, in ns, read at one instant; two of them make a ServerTime. */
 export interface ServerClock {
+  /** The whole server process on a CPU, every thread (user + system, /proc/<pid>/stat). */
+  processNs: number;
   /** The server's main thread on a CPU (schedstat's first field: user + system). */
   runNs: number;
   /** The same thread runnable but waiting for a CPU (schedstat's second field). */
@@ -14,10 +16,15 @@ export interface ServerClock {
   wallNs: number;
 }
 
-/** What the server's main thread did between two readings. */
+/** What the server did between two readings. */
 export interface ServerTime {
-  /** CPU time it used, seconds. */
-  cpuS: number;
+  /**
+   * CPU time the whole process used, seconds: the main thread and its helpers (the garbage
+   * collector's, the CPU profiler's), which on a server pinned to one core all take from it.
+   */
+  processCpuS: number;
+  /** CPU time the main thread used, seconds. */
+  mainCpuS: number;
   /**
    * Its share of the time it was on a CPU or waiting for one, out of the wall time the VM was
    * not stolen from its CPUs. About 1 when it always had work (saturated), whoever else shared
@@ -29,9 +36,10 @@ export interface ServerTime {
 }
 
 /**
- * The main thread of `pid` (its tid is the pid), from /proc/<pid>/task/<pid>/schedstat, and the
- * steal time of the CPUs it is pinned to (`cpus`, a taskset list; null: all of them). Null where
- * /proc has no schedstat (not Linux, or a kernel without CONFIG_SCHED_INFO).
+ * The process `pid` (/proc/<pid>/stat), its main thread (its tid is the pid,
+ * /proc/<pid>/task/<pid>/schedstat), and the steal time of the CPUs it is pinned to (`cpus`, a
+ * taskset list; null: all of them). Null where /proc has no schedstat (not Linux, or a kernel
+ * without CONFIG_SCHED_INFO).
  */
 export function readServerClock(pid: number | undefined, cpus: string | null): ServerClock | null {
   if (pid === undefined) return null;
@@ -42,6 +50,7 @@ export function readServerClock(pid: number | undefined, cpus: string | null): S
       .map(Number);
     if (run === undefined || wait === undefined) return null;
     return {
+      processNs: processNs(pid),
       runNs: run,
       waitNs: wait,
       stealNs: stealNs(cpus),
@@ -69,10 +78,19 @@ export function serverTimeBetween(
   const runNs = after.runNs - before.runNs;
   const heldNs = loadNs * (1 - stealShare);
   return {
-    cpuS: runNs / 1e9,
+    processCpuS: (after.processNs - before.processNs) / 1e9,
+    mainCpuS: runNs / 1e9,
     busy: heldNs > 0 ? (runNs + after.waitNs - before.waitNs) / heldNs : 0,
     stealShare,
   };
+}
+
+/** utime + stime of every thread of the process, ns (fields 14 and 15 of /proc/<pid>/stat). */
+function processNs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may contain spaces) start at ") ".
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * NS_PER_TICK;
 }
 
 /** CPU numbers of a taskset list ("0", "0-2", "0,3-4"). */

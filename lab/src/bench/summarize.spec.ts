@@ -34,6 +34,7 @@ function round(
     maxMs: p99Ms * 2,
     requests: reqPerS * 10,
     cpuUsPerReq: cpu,
+    mainCpuUsPerReq: cpu * 0.9,
     busy,
     stealShare: 0.02,
     saturated: busy >= SATURATED_BUSY,

@@ -109,6 +109,7 @@ export function summarizeRounds(
       p50Ms: median(mine.map((round) => round.p50Ms)),
       p99Ms: median(mine.map((round) => round.p99Ms)),
       cpuUsPerReq: medianOrNull(mine.map((round) => round.cpuUsPerReq)),
+      mainCpuUsPerReq: medianOrNull(mine.map((round) => round.mainCpuUsPerReq)),
       busy,
       saturatedRounds: mine.filter((round) => round.saturated === true).length,
       loadBound: closedLoop && busy !== null && busy < saturatedBusy,
