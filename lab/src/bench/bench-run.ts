@@ -55,7 +55,7 @@ export interface RoundResult {
 
 /**
  * A candidate over a reference, each the median of per-round values over the rounds both ran
- * (closed loop: both saturated): req/s and p99 ratios, the p99 added (ms), the CPU µs per
+ * (closed loop: both saturated): req/s, p50 and p99 ratios, the p99 added (ms), the CPU µs per
  * request added, and the capacity ratio (reference CPU per request / candidate's), which on a
  * shared VM is steadier than req/s. Null when no round paired.
  */
@@ -63,6 +63,7 @@ export interface Comparison {
   /** Rounds that entered the medians. */
   pairs: number;
   throughput: number;
+  p50: number;
   p99: number;
   p99AddedMs: number;
   cpuUsAdded: number | null;

@@ -91,7 +91,9 @@ describe('bench summary', () => {
     expect(off?.vsOff).toBeNull();
     // The median of the per-round ratios 18/19, 17/20 and 19/30.
     expect(dflt?.vsOff?.throughput).toBeCloseTo(0.85, 6);
+    expect(dflt?.vsOff?.p50).toBeCloseTo(1.25, 6);
     expect(dflt?.vsOff?.p99).toBeCloseTo(1.25, 6);
+    expect(dflt?.vsOff?.p99AddedMs).toBeCloseTo(0.5, 6);
     expect(dflt?.vsOff?.cpuUsAdded).toBeCloseTo(5, 6);
     expect(dflt?.vsBare?.throughput).toBeCloseTo(18 / 39, 6);
     expect(bare?.vsBare).toBeNull();

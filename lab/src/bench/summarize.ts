@@ -61,6 +61,7 @@ export function compare(
   return {
     pairs: pairs.length,
     throughput: pairedMedian((mine, theirs) => ratio(mine.reqPerS, theirs.reqPerS)) ?? Number.NaN,
+    p50: pairedMedian((mine, theirs) => ratio(mine.p50Ms, theirs.p50Ms)) ?? Number.NaN,
     p99: pairedMedian((mine, theirs) => ratio(mine.p99Ms, theirs.p99Ms)) ?? Number.NaN,
     p99AddedMs: pairedMedian((mine, theirs) => mine.p99Ms - theirs.p99Ms) ?? Number.NaN,
     cpuUsAdded: pairedMedian((mine, theirs) => {
