@@ -1,6 +1,7 @@
 // Puts every tool the lab runs in place: `npm run setup` (all of them, what `npm test` needs),
-// `npm run setup -- --for compare` (only what `npm run compare` needs) or `--for stack` (what
-// `npm run stack:up` needs before it looks at images). Pinned versions come from
+// `npm run setup -- --for compare` (only what `npm run compare` needs), `--for bench` (what
+// `npm run bench:ping` and `npm run bench:wrk` need) or `--for stack` (what `npm run stack:up`
+// needs before it looks at images). Pinned versions come from
 // contract/data/versions.json. Every step is cached: a second run only checks versions.
 // Built tools go to .tools/bin, Python packages to target-fastapi/.venv, system packages via apt-get.
 import { existsSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { setupPrometheus } from './setup/prometheus.mjs';
 import { setupSystemPackages } from './setup/system-packages.mjs';
 import { setupVegeta } from './setup/vegeta.mjs';
 
-const PROFILES = ['test', 'compare', 'stack'];
+const PROFILES = ['test', 'compare', 'bench', 'stack'];
 
 /**
  * The FastAPI twin's venv. Its module (scripts/setup/python.mjs) and the twin itself may not
@@ -31,18 +32,22 @@ async function setupPythonIfPresent() {
     : 'built target-fastapi/.venv';
 }
 
+/** Debian packages per profile (scripts/setup/system-packages.mjs). */
+const SYSTEM_PACKAGES = {
+  test: ['chromium', 'redis-server', 'mmdebstrap', 'wrk'],
+  compare: ['redis-server'],
+  bench: ['wrk'],
+};
+
 /** In order. `for`: the profiles that need the step. Each `run(log, profile)` returns what it did. */
 const STEPS = [
   {
     name: 'system packages',
-    for: ['test', 'compare'],
-    run: (log, profile) =>
-      setupSystemPackages(
-        log,
-        profile === 'compare' ? ['redis-server'] : ['chromium', 'redis-server', 'mmdebstrap'],
-      ),
+    for: ['test', 'compare', 'bench'],
+    run: (log, profile) => setupSystemPackages(log, SYSTEM_PACKAGES[profile]),
   },
-  { name: 'vegeta', for: ['test', 'compare'], run: setupVegeta },
+  // bench: vegeta drives `looplab bench --rate` (the fixed-rate mode).
+  { name: 'vegeta', for: ['test', 'compare', 'bench'], run: setupVegeta },
   { name: 'python', for: ['test', 'compare'], run: setupPythonIfPresent },
   { name: 'prometheus', for: ['test'], run: setupPrometheus },
   { name: 'docker engine', for: ['test', 'stack'], run: setupDockerEngine },

@@ -116,6 +116,7 @@ export const defaultsData = {
     "LOOPLAB_ATTRIBUTION": "on",
     "LOOPLAB_STALL_THRESHOLD_MS": 50,
     "LOOPLAB_STALL_SAMPLE_INTERVAL_MS": 5,
+    "LOOPLAB_PROFILE_INTERVAL_MS": 20,
     "LOOPLAB_CHUNK_MS": 5,
     "LOOPLAB_QUEUE_LOCK_MS": 30000,
     "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",

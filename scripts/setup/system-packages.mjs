@@ -1,5 +1,6 @@
 // Debian packages the lab runs but does not build: chromium (the HTML report test), redis-server
-// (the queue strategy's broker) and mmdebstrap (the compose stack's stand-in base image).
+// (the queue strategy's broker), mmdebstrap (the compose stack's stand-in base image) and wrk (the
+// load generator that saturates the app in `looplab bench`).
 // Installed with apt-get when missing and running as root; otherwise setup stops with the exact
 // command to run.
 
@@ -17,6 +18,7 @@ const PACKAGES = {
     debian: () => readVersions().redis.debianPackage,
     present: () => onPath('redis-server').length > 0,
   },
+  wrk: { debian: () => 'wrk', present: () => onPath('wrk').length > 0 },
 };
 
 export const isRoot = () => process.getuid?.() === 0;
@@ -58,7 +60,7 @@ export async function installDebianPackages(log, debs, hint = '') {
   await apt(['install', '-y', '-qq', ...debs], `apt-get install ${debs.join(' ')}`);
 }
 
-/** Ensures every named tool ("chromium", "redis-server") is installed. */
+/** Ensures every named tool ("chromium", "redis-server", "wrk") is installed. */
 export async function setupSystemPackages(log, names) {
   const missing = names.filter((name) => !PACKAGES[name].present());
   if (missing.length === 0) return `${names.join(', ')} already installed`;

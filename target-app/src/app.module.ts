@@ -46,7 +46,7 @@ export class AppModule {
             windowSeconds: config.LOOPLAB_EVENT_LOOP_WINDOW_S,
             attribution: config.LOOPLAB_ATTRIBUTION === 'on',
             stallThresholdMs: config.LOOPLAB_STALL_THRESHOLD_MS,
-            sampleIntervalMs: config.LOOPLAB_STALL_SAMPLE_INTERVAL_MS,
+            sampleIntervalMs: config.LOOPLAB_PROFILE_INTERVAL_MS,
           }),
         },
         { provide: HttpMetrics, useValue: new HttpMetrics(metrics.registry) },

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { InstrumentOptionError, optionsFromEnv, resolveOptions } from './options.js';
 
 describe('options', () => {
-  it('defaults to the contract: attribution on, 50 ms threshold, 5 ms sampling', () => {
+  it('defaults to the contract: attribution on, 50 ms threshold, 20 ms profiler sampling', () => {
     expect(resolveOptions()).toMatchObject({
       attribution: true,
       stallThresholdMs: 50,
-      sampleIntervalMs: 5,
+      sampleIntervalMs: 20,
     });
   });
 
@@ -18,8 +18,14 @@ describe('options', () => {
 
   it('reads the environment, and names the variable of a bad value', () => {
     expect(
-      optionsFromEnv({ LOOPLAB_ATTRIBUTION: 'off', LOOPLAB_STALL_THRESHOLD_MS: '20' }),
-    ).toEqual({ attribution: false, stallThresholdMs: 20 });
+      optionsFromEnv({
+        LOOPLAB_ATTRIBUTION: 'off',
+        LOOPLAB_STALL_THRESHOLD_MS: '20',
+        LOOPLAB_PROFILE_INTERVAL_MS: '10',
+        // The Python watchdog's interval: not the profiler's.
+        LOOPLAB_STALL_SAMPLE_INTERVAL_MS: '2',
+      }),
+    ).toEqual({ attribution: false, stallThresholdMs: 20, sampleIntervalMs: 10 });
     const error = (() => {
       try {
         optionsFromEnv({ LOOPLAB_STALL_THRESHOLD_MS: '60001', LOOPLAB_ATTRIBUTION: 'yes' });

@@ -4,7 +4,7 @@ import { DEFAULTS } from './contract.generated.js';
 /** Inclusive bounds of the integer settings; the lab's apps validate their environment with these. */
 export const SETTING_BOUNDS = {
   stallThresholdMs: { min: 1, max: 60_000, env: 'LOOPLAB_STALL_THRESHOLD_MS' },
-  sampleIntervalMs: { min: 1, max: 1000, env: 'LOOPLAB_STALL_SAMPLE_INTERVAL_MS' },
+  sampleIntervalMs: { min: 1, max: 1000, env: 'LOOPLAB_PROFILE_INTERVAL_MS' },
   resolutionMs: { min: 1, max: 100, env: 'LOOPLAB_EVENT_LOOP_RESOLUTION_MS' },
   windowSeconds: { min: 1, max: 600, env: 'LOOPLAB_EVENT_LOOP_WINDOW_S' },
 } as const;
@@ -18,7 +18,10 @@ export interface InstrumentOptions {
   attribution?: boolean;
   /** A loop that does not turn for longer than this is a stall (1..60000, default 50). */
   stallThresholdMs?: number;
-  /** The V8 CPU profiler's sampling interval (1..1000, default 5). */
+  /**
+   * The V8 CPU profiler's sampling interval (1..1000, default 20: the profiler costs every
+   * request a little, less the fewer samples it takes; docs/instrumentation.md).
+   */
   sampleIntervalMs?: number;
   /** monitorEventLoopDelay's timer resolution, subtracted from every delay (1..100, default 5). */
   resolutionMs?: number;
@@ -77,7 +80,7 @@ export function resolveOptions(options: InstrumentOptions = {}): ResolvedOptions
   const resolved: ResolvedOptions = {
     attribution: options.attribution ?? DEFAULTS.LOOPLAB_ATTRIBUTION === 'on',
     stallThresholdMs: options.stallThresholdMs ?? DEFAULTS.LOOPLAB_STALL_THRESHOLD_MS,
-    sampleIntervalMs: options.sampleIntervalMs ?? DEFAULTS.LOOPLAB_STALL_SAMPLE_INTERVAL_MS,
+    sampleIntervalMs: options.sampleIntervalMs ?? DEFAULTS.LOOPLAB_PROFILE_INTERVAL_MS,
     resolutionMs: options.resolutionMs ?? DEFAULTS.LOOPLAB_EVENT_LOOP_RESOLUTION_MS,
     windowSeconds: options.windowSeconds ?? DEFAULTS.LOOPLAB_EVENT_LOOP_WINDOW_S,
     serveMetrics: options.serveMetrics ?? false,
@@ -103,7 +106,10 @@ const DECIMAL_INTEGER = /^-?\d+$/;
 
 /**
  * Options from the environment variables the lab's apps use (LOOPLAB_ATTRIBUTION=on|off,
- * LOOPLAB_STALL_THRESHOLD_MS, ...). A bad value is an error naming the variable and its range.
+ * LOOPLAB_STALL_THRESHOLD_MS, LOOPLAB_PROFILE_INTERVAL_MS, ...). A bad value is an error naming
+ * the variable and its range. (LOOPLAB_STALL_SAMPLE_INTERVAL_MS is the Python watchdog's: it
+ * samples only while the loop is late, so its default can be finer than a profiler's that never
+ * stops.)
  */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): InstrumentOptions {
   const options: InstrumentOptions = {};

@@ -1,21 +1,27 @@
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { METRICS, PROBE } from '@looplab/contract';
+import { pinThisProcess } from '../process/taskset.js';
 import { choosePinning, type Pinning } from '../run/pinning.js';
 import { TargetAppProcess } from '../run/target-app-process.js';
 import { findTool } from '../tools/index.js';
 import { BareFastifyProcess } from './bare-fastify-process.js';
 import { BENCH_SCHEMA, type BenchRun, type RoundResult } from './bench-run.js';
-import { runClosedLoop } from './closed-loop-load.js';
-import { mainThreadCpuSeconds } from './process-cpu.js';
+import { fixedRateLoad } from './fixed-rate-load.js';
+import type { BenchLoad } from './load.js';
+import { readServerClock, serverTimeBetween } from './server-clock.js';
 import {
+  compareNamed,
   costShares,
   goals,
   loadBoundWarnings,
   roundWarnings,
+  SATURATED_BUSY,
   summarizeRounds,
 } from './summarize.js';
 import type { Variant } from './variants.js';
+import { saturatingLoad } from './wrk-load.js';
 
 export interface BenchOptions {
   repoRoot: string;
@@ -25,7 +31,7 @@ export interface BenchOptions {
   warmupS: number;
   durationS: number;
   connections: number;
-  /** Fixed arrival rate instead of the closed loop. */
+  /** Fixed arrival rate (vegeta, open model) instead of wrk's saturating closed loop. */
   ratePerS?: number | undefined;
   timeoutS: number;
   pin: boolean;
@@ -94,28 +100,20 @@ async function measureRound(
   round: number,
   options: BenchOptions,
   pinning: Pinning,
-  vegeta: string,
+  load: BenchLoad,
 ): Promise<RoundResult> {
   const server = await startServer(variant, options, pinning);
   live.add(server);
   try {
     await checkPing(server.url);
-    const load = {
-      vegeta,
-      url: `${server.url}${PROBE.route}`,
-      connections: options.connections,
-      ratePerS: options.ratePerS,
-      timeoutS: options.timeoutS,
-      cpus: pinning.load,
-    };
-    if (options.warmupS > 0) await runClosedLoop({ ...load, durationS: options.warmupS });
-    const cpuBefore = mainThreadCpuSeconds(server.pid);
-    const result = await runClosedLoop({ ...load, durationS: options.durationS });
-    const cpuAfter = mainThreadCpuSeconds(server.pid);
-    const cpuUsPerReq =
-      cpuBefore === null || cpuAfter === null || result.ok === 0
-        ? null
-        : ((cpuAfter - cpuBefore) * 1e6) / result.ok;
+    const url = `${server.url}${PROBE.route}`;
+    if (options.warmupS > 0) await load.run(url, options.warmupS);
+    const before = readServerClock(server.pid, pinning.app);
+    const result = await load.run(url, options.durationS);
+    const after = readServerClock(server.pid, pinning.app);
+    const time =
+      before === null || after === null ? null : serverTimeBetween(before, after, result.durationS);
+    const busy = time?.busy ?? null;
     return {
       variant: variant.name,
       round,
@@ -124,7 +122,12 @@ async function measureRound(
       p99Ms: result.p99Ms,
       maxMs: result.maxMs,
       requests: result.requests,
-      cpuUsPerReq,
+      cpuUsPerReq: perRequestUs(time?.processCpuS, result.ok),
+      mainCpuUsPerReq: perRequestUs(time?.mainCpuS, result.ok),
+      busy,
+      stealShare: time?.stealShare ?? null,
+      saturated: load.saturating && busy !== null ? busy >= SATURATED_BUSY : null,
+      loadAverage: loadavg()[0] ?? 0,
       tracesSeen: variant.server === 'app' ? await probeExemplarsHaveTraceIds(server.url) : null,
       problems: result.problems,
     };
@@ -134,42 +137,67 @@ async function measureRound(
   }
 }
 
+const perRequestUs = (seconds: number | undefined, requests: number) =>
+  seconds === undefined || requests === 0 ? null : (seconds * 1e6) / requests;
+
+const pct = (value: number | null) => (value === null ? '–' : `${Math.round(value * 100)} %`);
+
 /** Each round runs every variant once; the order rotates so drift hits all of them alike. */
 async function runRounds(
   options: BenchOptions,
   pinning: Pinning,
-  vegeta: string,
+  load: BenchLoad,
   rounds: RoundResult[],
 ): Promise<void> {
   for (let round = 1; round <= options.rounds; round++) {
     const shift = (round - 1) % options.variants.length;
     const order = [...options.variants.slice(shift), ...options.variants.slice(0, shift)];
     for (const variant of order) {
-      const result = await measureRound(variant, round, options, pinning, vegeta);
+      const result = await measureRound(variant, round, options, pinning, load);
       options.log(
-        `round ${round} ${variant.name.padEnd(12)} ${Math.round(result.reqPerS)} req/s, p99 ${result.p99Ms.toFixed(2)} ms, ${result.cpuUsPerReq?.toFixed(1) ?? '–'} µs CPU/req`,
+        `round ${round} ${variant.name.padEnd(14)} ${Math.round(result.reqPerS)} req/s, p99 ${result.p99Ms.toFixed(2)} ms, ${result.cpuUsPerReq?.toFixed(1) ?? '–'} µs CPU/req, busy ${pct(result.busy)}${result.saturated === false ? ' (NOT saturated)' : ''}, steal ${pct(result.stealShare)}, load ${result.loadAverage.toFixed(2)}`,
       );
       rounds.push(result);
     }
   }
 }
 
+/** wrk's saturating closed loop, or vegeta at a fixed rate with --rate. */
+function loadFor(options: BenchOptions, pinning: Pinning): BenchLoad {
+  const common = {
+    connections: options.connections,
+    timeoutS: options.timeoutS,
+    cpus: pinning.load,
+  };
+  if (options.ratePerS === undefined) {
+    return saturatingLoad({ ...common, wrk: findTool('wrk', { repoRoot: options.repoRoot }).path });
+  }
+  const vegeta = findTool('vegeta', { repoRoot: options.repoRoot }).path;
+  return fixedRateLoad({ ...common, vegeta, ratePerS: options.ratePerS });
+}
+
+const loadAverages = () => loadavg().map((value) => Math.round(value * 100) / 100);
+
 /** The whole bench: every variant in every round, each on a fresh pinned server. */
 export async function runBench(options: BenchOptions): Promise<BenchRun> {
   if (!existsSync(join(options.repoRoot, 'target-app', 'dist', 'main.js'))) {
     throw new Error('target-app/dist/main.js is missing: run `npm run build` first');
   }
-  const vegeta = findTool('vegeta', { repoRoot: options.repoRoot }).path;
   const pinning = options.pin ? choosePinning() : { app: null, load: null };
+  const load = loadFor(options, pinning);
+  // The bench's own work (spawning, reading /proc) stays off the server's core.
+  if (pinning.load !== null) await pinThisProcess(pinning.load);
   const startedAt = new Date().toISOString();
+  const loadAtStart = loadAverages();
   const rounds: RoundResult[] = [];
   const release = stopOnSignals();
   try {
-    await runRounds(options, pinning, vegeta, rounds);
+    await runRounds(options, pinning, load, rounds);
   } finally {
     release();
   }
   const summary = summarizeRounds(rounds, options.variants);
+  const attribution = compareNamed(summary, rounds, 'default', 'no-attribution');
   return {
     schema: BENCH_SCHEMA,
     runId: options.runId,
@@ -185,18 +213,16 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
       pinning,
       node: process.version,
       ratePerS: options.ratePerS ?? null,
-      load:
-        options.ratePerS === undefined
-          ? `vegeta closed loop (-rate=0, ${options.connections} workers)`
-          : `vegeta open model at ${options.ratePerS} req/s`,
+      saturatedBusy: SATURATED_BUSY,
+      load: load.describe,
     },
     rounds,
     summary,
     shares: costShares(summary),
-    goals: goals(summary),
-    warnings: [
-      ...roundWarnings(rounds, options.variants),
-      ...loadBoundWarnings(summary, options.ratePerS === undefined),
-    ],
+    attribution,
+    baseline: compareNamed(summary, rounds, 'before-default', 'before-off'),
+    goals: goals(summary, attribution),
+    loadAverage: { start: loadAtStart, end: loadAverages() },
+    warnings: [...roundWarnings(rounds, options.variants), ...loadBoundWarnings(summary, rounds)],
   };
 }

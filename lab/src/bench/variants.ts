@@ -27,7 +27,8 @@ export const VARIANTS: readonly Variant[] = [
     server: 'app',
     env: { LOOPLAB_INSTRUMENTATION: 'off' },
     traced: false,
-    describe: 'the app with the OpenTelemetry SDK not started (prom-client metrics still on)',
+    describe:
+      'the app with the OpenTelemetry SDK not started (prom-client metrics and stall attribution as by default)',
   },
   {
     name: 'default',
@@ -35,7 +36,15 @@ export const VARIANTS: readonly Variant[] = [
     env: {},
     traced: true,
     describe:
-      "the app's default: looplab's server span source + pino trace ids, parent-based ratio sampling",
+      "the app's default: looplab's server span source + pino trace ids, parent-based ratio sampling, stall attribution on",
+  },
+  {
+    name: 'no-attribution',
+    server: 'app',
+    env: { LOOPLAB_ATTRIBUTION: 'off' },
+    traced: true,
+    describe:
+      'the default with stall attribution off (LOOPLAB_ATTRIBUTION=off: no CPU profiler; stalls still counted)',
   },
   {
     name: 'always-on',
@@ -85,8 +94,16 @@ export const VARIANTS: readonly Variant[] = [
 ];
 
 export const VARIANT_NAMES = VARIANTS.map((variant) => variant.name);
-export const DEFAULT_VARIANTS = ['bare', 'off', 'default', 'always-on', 'fastify-otel', 'http'];
-export const QUICK_VARIANTS = ['bare', 'off', 'default', 'fastify-otel'];
+export const DEFAULT_VARIANTS = [
+  'bare',
+  'off',
+  'default',
+  'no-attribution',
+  'always-on',
+  'fastify-otel',
+  'http',
+];
+export const QUICK_VARIANTS = ['bare', 'off', 'default', 'no-attribution', 'fastify-otel'];
 
 export function variantsNamed(names: readonly string[]): Variant[] {
   return names.map((name) => {

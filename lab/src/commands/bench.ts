@@ -77,14 +77,15 @@ async function bench(repoRoot: string, flags: BenchFlags): Promise<void> {
 }
 
 /**
- * `looplab bench`: what instrumentation costs GET /ping, bare Fastify to the heaviest
- * OpenTelemetry setup, in one run; `looplab bench --diff a b` compares two runs.
+ * `looplab bench`: what instrumentation costs GET /ping at saturation (wrk's closed loop), bare
+ * Fastify to the heaviest OpenTelemetry setup and stall attribution on and off, in one run;
+ * `--rate` measures at a fixed rate instead (vegeta); `looplab bench --diff a b` compares two runs.
  */
 export function registerBenchCommand(program: Command, repoRoot: string): void {
   program
     .command('bench')
     .description(
-      'measure what instrumentation costs GET /ping: bare Fastify, the app with tracing off, its default and the stock OpenTelemetry instrumentations, side by side (writes bench.json)',
+      'measure what instrumentation costs GET /ping at saturation (wrk on its own core): bare Fastify, the app with tracing off, its default, stall attribution off and the stock OpenTelemetry instrumentations, side by side (writes bench.json)',
     )
     .addOption(
       new Option('--variants <list>', `variants to run (${VARIANT_NAMES.join(', ')})`)
@@ -110,14 +111,17 @@ export function registerBenchCommand(program: Command, repoRoot: string): void {
       ).argParser(nonNegativeInt('warmup', 120)),
     )
     .addOption(
-      new Option('--connections <n>', 'concurrent keep-alive connections of the closed loop')
+      new Option(
+        '--connections <n>',
+        "keep-alive connections of wrk's closed loop (with --rate: vegeta's starting workers)",
+      )
         .default(10)
         .argParser(positiveInt('connections', 1000)),
     )
     .addOption(
       new Option(
         '--rate <rps>',
-        'a fixed request rate instead of the closed loop: compares CPU per request and p99 like for like on a busy machine',
+        'vegeta at a fixed request rate (open model) instead of the saturating closed loop: latency and CPU per request at a given load below capacity; not a capacity measure',
       ).argParser(positiveInt('rate', 100_000)),
     )
     .addOption(

@@ -5,11 +5,11 @@ import { readToolPins, type ToolPins } from './pinned-versions.js';
 import { REPO_ROOT } from './repo-root.js';
 import { prometheusVersion, vegetaVersion } from './tool-versions.js';
 
-export type ToolName = 'prometheus' | 'promtool' | 'vegeta' | 'redis-server' | 'taskset';
+export type ToolName = 'prometheus' | 'promtool' | 'vegeta' | 'redis-server' | 'taskset' | 'wrk';
 
 export interface FoundTool {
   path: string;
-  /** The version the binary reports; null for tools that are not pinned (redis-server, taskset). */
+  /** The version the binary reports; null for tools that are not pinned (redis-server, taskset, wrk). */
   version: string | null;
 }
 
@@ -47,6 +47,12 @@ const TOOLS: Record<ToolName, ToolSpec> = {
     version: () => null,
     fix: () =>
       'run `npm run setup` as root (it installs redis-server with apt-get), or `sudo apt-get install -y redis-server`',
+  },
+  wrk: {
+    pinned: () => null,
+    version: () => null,
+    fix: () =>
+      'run `npm run setup -- --for bench` as root (it installs wrk with apt-get), or `sudo apt-get install -y wrk`',
   },
   taskset: {
     pinned: () => null,

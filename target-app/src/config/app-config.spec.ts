@@ -92,7 +92,8 @@ describe('loadConfig', () => {
     ['LOOPLAB_ATTRIBUTION', 'maybe'],
     ['LOOPLAB_STALL_THRESHOLD_MS', '0'],
     ['LOOPLAB_STALL_THRESHOLD_MS', '60001'],
-    ['LOOPLAB_STALL_SAMPLE_INTERVAL_MS', '1001'],
+    ['LOOPLAB_PROFILE_INTERVAL_MS', '1001'],
+    ['LOOPLAB_PROFILE_INTERVAL_MS', '0'],
     ['OTEL_EXPORTER_OTLP_ENDPOINT', 'not a url'],
   ])('rejects %s=%s, naming the variable and its value', (key, value) => {
     const error = configError({ [key]: value });
@@ -107,7 +108,7 @@ describe('stall attribution settings', () => {
     expect(loadConfig({})).toMatchObject({
       LOOPLAB_ATTRIBUTION: 'on',
       LOOPLAB_STALL_THRESHOLD_MS: 50,
-      LOOPLAB_STALL_SAMPLE_INTERVAL_MS: 5,
+      LOOPLAB_PROFILE_INTERVAL_MS: 20,
     });
     expect(() => loadConfig({ LOOPLAB_STALL_THRESHOLD_MS: '0' })).toThrow(
       'LOOPLAB_STALL_THRESHOLD_MS="0": must be from 1 to 60000',

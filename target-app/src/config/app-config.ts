@@ -45,10 +45,11 @@ export const appConfigSchema = z.object({
     SETTING_BOUNDS.stallThresholdMs.min,
     SETTING_BOUNDS.stallThresholdMs.max,
   ).default(APP_DEFAULTS.LOOPLAB_STALL_THRESHOLD_MS),
-  LOOPLAB_STALL_SAMPLE_INTERVAL_MS: integer(
+  /** The CPU profiler's sampling interval (Node's own: the Python twin's watchdog has its own). */
+  LOOPLAB_PROFILE_INTERVAL_MS: integer(
     SETTING_BOUNDS.sampleIntervalMs.min,
     SETTING_BOUNDS.sampleIntervalMs.max,
-  ).default(APP_DEFAULTS.LOOPLAB_STALL_SAMPLE_INTERVAL_MS),
+  ).default(APP_DEFAULTS.LOOPLAB_PROFILE_INTERVAL_MS),
   /** Validated (and used) by telemetry/telemetry.ts, which runs before this config is read. */
   LOOPLAB_TRACE_INSTRUMENTATIONS: z.string().optional(),
   LOOPLAB_FAULT_INJECTION: onOff.default('off'),
