@@ -239,6 +239,20 @@ describe('looplab compare and bad input / interruption', () => {
     expect(missing.stderr).toMatch(/raw\.json not found/);
   });
 
+  it('refuses a report folder it cannot write before any load, and exits (its client-metrics port not left open)', async () => {
+    // A path under a file cannot be created, even by root (ENOTDIR): the compose stack's
+    // unwritable ./reports, which a test running as root cannot make otherwise.
+    const started = Date.now();
+    const result = await runCli(
+      ['compare', '--strategies', 'async', '--metrics-port', '0', '--out', '/dev/null/reports'],
+      30_000,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/cannot write reports under \/dev\/null\/reports \(ENOTDIR/);
+    expect(result.stdout).not.toMatch(/client metrics for Prometheus/);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
   it('Ctrl-C stops the run cleanly: exit 130, no process left behind', async () => {
     const out = mkdtempSync(join(tmpdir(), 'looplab-int-'));
     const run = runCli([

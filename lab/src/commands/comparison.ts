@@ -113,6 +113,8 @@ export async function runComparison<C extends Cell>(
   signal: AbortSignal,
 ): Promise<WrittenRunFolder> {
   const { config, cells } = comparison;
+  // First, before anything listens: a failed check must leave nothing open behind it.
+  assertWritableParent(flags.out);
   const clientMetrics =
     flags.metricsPort === undefined ? undefined : new ClientMetrics(config.testid);
   if (clientMetrics && flags.metricsPort !== undefined) {
@@ -123,7 +125,6 @@ export async function runComparison<C extends Cell>(
   }
   const pinning: Pinning = flags.pin ? choosePinning() : { app: null, load: null };
   const folder = resolve(flags.out, config.runId);
-  assertWritableParent(flags.out);
   const startedAt = new Date().toISOString();
   const interactive = Boolean(process.stdout.isTTY);
   const totalS = cells.length * (config.durationS + config.warmupS);
