@@ -85,7 +85,7 @@ describe('looplab bench (real servers, real wrk)', () => {
     expect(result.stdout).toContain('load: wrk closed loop');
     expect(result.stdout).toMatch(/load average \d+\.\d\d \d+\.\d\d \d+\.\d\d at the start/);
     expect(result.stdout).toMatch(
-      /^variant +req\/s +p50 ms +p99 ms +CPU µs\/req +busy +saturated/m,
+      /^variant +req\/s +p50 ms +p99 ms +CPU µs\/req +main µs +busy +saturated/m,
     );
     if (run.attribution !== null) expect(result.stdout).toContain('stall attribution (default');
     expect(result.stdout).toContain(join(out, 'cli', 'bench.json'));
