@@ -65,6 +65,17 @@ class AppProcess:
     def log(self, message_prefix: str) -> list[dict[str, Any]]:
         return [line for line in self.lines if str(line.get("msg", "")).startswith(message_prefix)]
 
+    def wait_for_log(
+        self, message_prefix: str, task_id: str, timeout_s: float = 10
+    ) -> list[dict[str, Any]]:
+        """The task's log lines; the task's status can be read before its line reaches our reader."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            found = [line for line in self.log(message_prefix) if line.get("task_id") == task_id]
+            if found or time.monotonic() > deadline:
+                return found
+            time.sleep(0.02)
+
     def wait_for_task(self, task_id: str, timeout_s: float = 30) -> dict[str, Any]:
         deadline = time.monotonic() + timeout_s
         while True:

@@ -99,7 +99,7 @@ def test_task_logs_carry_the_task_span_trace_id(app: AppProcess) -> None:
         "id"
     ]
     app.wait_for_task(task_id)
-    lines = [line for line in app.log("task done") if line.get("task_id") == task_id]
+    lines = app.wait_for_log("task done", task_id)
     assert lines and len(lines[0]["trace_id"]) == 32, app.raw_lines[-5:]
 
 
