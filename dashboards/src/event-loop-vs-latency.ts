@@ -78,7 +78,7 @@ export function eventLoopVsLatency(): dashboard.Dashboard {
     .withPanel(
       timeSeriesPanel({
         title: 'Event-loop delay: p50, p99 and max',
-        description: `How late the main thread's event loop ran its timers (perf_hooks.monitorEventLoopDelay, timer resolution subtracted). p50/p99 come from the cumulative histogram nodejs_eventloop_delay_seconds; max is the exact largest delay (nodejs_eventloop_delay_window_max_seconds, maxed over the window). Healthy (async, and the off-loop strategies ${OFF_LOOP}): all three stay near 0-5 ms; ${SLICED}: max about one slice. Blocked (${ON_LOOP}): max jumps to about the length of one background job (e.g. 200 ms) while p50 and often p99 barely move, because a stall is one sample among hundreds; read max. ${PHASES_NOTE}`,
+        description: `How late the main thread's event loop ran its timers (a timer every resolution ms, resolution subtracted). p50/p99 come from the cumulative histogram nodejs_eventloop_delay_seconds; max is the exact largest delay (nodejs_eventloop_delay_window_max_seconds, maxed over the window). Healthy (async, and the off-loop strategies ${OFF_LOOP}): all three stay near 0-5 ms; ${SLICED}: max about one slice. Blocked (${ON_LOOP}): max jumps to about the length of one background job (e.g. 200 ms) while p50 and often p99 barely move, because a stall is one sample among hundreds; read max. ${PHASES_NOTE}`,
         unit: 's',
         min: 0,
         queries: [

@@ -4,7 +4,7 @@
 export const METRICS = {
   "eventLoopDelay": {
     "name": "nodejs_eventloop_delay_seconds",
-    "help": "Event-loop delay samples, cumulative (never reset on scrape): take quantiles over any window with histogram_quantile(rate(...)). Node: perf_hooks.monitorEventLoopDelay, timer resolution subtracted; FastAPI: an asyncio lag sampler.",
+    "help": "Event-loop delay samples, cumulative (never reset on scrape): take quantiles over any window with histogram_quantile(rate(...)). Node: a timer every resolution ms, how late it fired (resolution subtracted); FastAPI: an asyncio lag sampler.",
     "labelNames": [],
     "buckets": [
       0.0001,

@@ -19,11 +19,11 @@ export interface InstrumentOptions {
   /** A loop that does not turn for longer than this is a stall (1..60000, default 50). */
   stallThresholdMs?: number;
   /**
-   * The V8 CPU profiler's sampling interval (1..1000, default 20: the profiler costs every
+   * The V8 CPU profiler's sampling interval (1..1000, default 10: the profiler costs every
    * request a little, less the fewer samples it takes; docs/instrumentation.md).
    */
   sampleIntervalMs?: number;
-  /** monitorEventLoopDelay's timer resolution, subtracted from every delay (1..100, default 5). */
+  /** The delay timer's period, subtracted from every delay (1..100, default 5). */
   resolutionMs?: number;
   /** Length of the exact window max's window (1..600, default 10). */
   windowSeconds?: number;

@@ -31,6 +31,7 @@ import type {
   HookHandlerDoneFunction,
   RouteOptions,
 } from 'fastify';
+import { RequestContext } from './request-context.js';
 import {
   decorateTracedRequests,
   kServerSpan,
@@ -156,7 +157,7 @@ function routeHooks(source: SpanSource, templates: ReadonlyMap<string, RouteSpan
       span.setAttributes(template.attributes);
       addRequestAttributes(request, span);
     }
-    const active = trace.setSpan(parent, span);
+    const active = new RequestContext(parent, span);
     (request as TracedRequest)[kServerSpan] = span;
     (request as TracedRequest)[kTraceContext] = active;
     context.with(active, done);

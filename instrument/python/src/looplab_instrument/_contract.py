@@ -47,7 +47,7 @@ _DATA = r"""
         "node",
         "fastapi"
       ],
-      "help": "Event-loop delay samples, cumulative (never reset on scrape): take quantiles over any window with histogram_quantile(rate(...)). Node: perf_hooks.monitorEventLoopDelay, timer resolution subtracted; FastAPI: an asyncio lag sampler."
+      "help": "Event-loop delay samples, cumulative (never reset on scrape): take quantiles over any window with histogram_quantile(rate(...)). Node: a timer every resolution ms, how late it fired (resolution subtracted); FastAPI: an asyncio lag sampler."
     },
     "eventLoopDelayWindowMax": {
       "name": "nodejs_eventloop_delay_window_max_seconds",
