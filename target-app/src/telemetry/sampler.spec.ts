@@ -8,7 +8,14 @@ import {
 } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SAMPLE_RATIO, SAMPLER_NAMES, samplerFromEnv } from './sampler.js';
+import {
+  DEFAULT_SAMPLE_RATIO,
+  RootRatioSampling,
+  rootSamplingFromEnv,
+  SAMPLER_NAMES,
+  samplerFromEnv,
+} from './sampler.js';
+import { PooledIdGenerator } from './trace-ids.js';
 
 // Trace ids the ratio samplers place at the top and the bottom of their range (XOR of 4 words).
 const HIGH_TRACE_ID = `ffffffff${'0'.repeat(24)}`;
@@ -116,5 +123,57 @@ describe('links: a task span is kept whenever the request that enqueued it was',
   it('does not apply to the samplers that are not parent-based', () => {
     const off = { OTEL_TRACES_SAMPLER: 'always_off' };
     expect(decide(off, { links: [linkTo(TraceFlags.SAMPLED)] })).toBe(NOT_RECORD);
+  });
+});
+
+describe('rootSamplingFromEnv: the ratio decision for new traces, from the id bytes', () => {
+  it('decides exactly as the SDK sampler does, for every ratio and id drawn', () => {
+    const ids = new PooledIdGenerator();
+    for (const arg of ['0', '0.001', '0.1', '0.5', '0.999999', '1', undefined]) {
+      for (const name of ['parentbased_traceidratio', 'traceidratio']) {
+        const env = { OTEL_TRACES_SAMPLER: name, OTEL_TRACES_SAMPLER_ARG: arg };
+        const fast = rootSamplingFromEnv(env);
+        const sampler = samplerFromEnv(env);
+        let sampled = 0;
+        for (let i = 0; i < 5_000; i++) {
+          const traceId = ids.generateTraceId();
+          const expected = sampler.shouldSample(
+            ROOT_CONTEXT,
+            traceId,
+            'GET /ping',
+            SpanKind.SERVER,
+            {},
+            [],
+          );
+          expect(fast?.samples(ids.lastTraceIdFold), `${name} ${arg} ${traceId}`).toBe(
+            expected.decision === RECORD_AND_SAMPLED,
+          );
+          if (expected.decision === RECORD_AND_SAMPLED) sampled++;
+        }
+        // The ids cover the range: the share sampled is near the ratio.
+        const ratio = arg === undefined ? DEFAULT_SAMPLE_RATIO : Number(arg);
+        expect(Math.abs(sampled / 5_000 - ratio)).toBeLessThan(0.03);
+      }
+    }
+  });
+
+  it('agrees at the edges of the range, where the fold is 0 or 2^32 - 1', () => {
+    const fast = new RootRatioSampling(1);
+    expect(fast.samples(0xffffffff)).toBe(true);
+    expect(new RootRatioSampling(0).samples(0)).toBe(false);
+    expect(new RootRatioSampling(0.5).samples(Math.floor(0.5 * 0xffffffff))).toBe(false);
+    expect(new RootRatioSampling(0.5).samples(Math.floor(0.5 * 0xffffffff) - 1)).toBe(true);
+  });
+
+  it('is none for the samplers whose root decision is not a ratio', () => {
+    for (const name of [
+      'always_on',
+      'always_off',
+      'parentbased_always_on',
+      'parentbased_always_off',
+    ]) {
+      expect(rootSamplingFromEnv({ OTEL_TRACES_SAMPLER: name })).toBeUndefined();
+    }
+    expect(rootSamplingFromEnv({})).toBeInstanceOf(RootRatioSampling);
   });
 });

@@ -77,6 +77,35 @@ function ratioFrom(value: string | undefined): number {
 
 const parentBased = (root: Sampler) => new LinkFollowingSampler(new ParentBasedSampler({ root }));
 
+/**
+ * The ratio samplers' decision for a new trace (no parent, no links), from the trace id's fold
+ * (the XOR of its four big-endian 32-bit words, PooledIdGenerator.lastTraceIdFold) instead of
+ * its hex text. TraceIdRatioBasedSampler validates the hex with a regular expression and folds
+ * it character by character: about 0.6 µs per request here, 2 % of a saturated /ping, for an
+ * id this app drew itself a moment before. Same bound and comparison as the SDK's sampler;
+ * sampler.spec.ts holds the two to the same decisions, so an SDK change shows there.
+ */
+export class RootRatioSampling {
+  private readonly upperBound: number;
+
+  constructor(ratio: number) {
+    this.upperBound = ratio >= 1 ? 2 ** 32 : Math.floor(Math.max(ratio, 0) * 0xffffffff);
+  }
+
+  samples(traceIdFold: number): boolean {
+    return traceIdFold < this.upperBound;
+  }
+}
+
+const RATIO_SAMPLERS = new Set(['traceidratio', 'parentbased_traceidratio']);
+
+/** The root decision of the configured sampler, when it is one of the ratio samplers. */
+export function rootSamplingFromEnv(env: NodeJS.ProcessEnv): RootRatioSampling | undefined {
+  const name = env.OTEL_TRACES_SAMPLER?.trim() || DEFAULT_SAMPLER;
+  if (!RATIO_SAMPLERS.has(name)) return undefined;
+  return new RootRatioSampling(ratioFrom(env.OTEL_TRACES_SAMPLER_ARG));
+}
+
 /** The samplers of the OpenTelemetry SDK environment-variable specification that exist in JS. */
 const SAMPLERS: Record<string, (arg: string | undefined) => Sampler> = {
   always_on: () => new AlwaysOnSampler(),

@@ -38,6 +38,7 @@ import {
   kTraceContext,
   type TracedRequest,
 } from './request-span.js';
+import type { RootRatioSampling } from './sampler.js';
 import { type PooledIdGenerator, UnsampledSpanContext } from './trace-ids.js';
 
 export const SERVER_TRACER_NAME = 'looplab.http-server';
@@ -63,6 +64,8 @@ export interface SpanSource {
   tracer: Tracer;
   sampler: Sampler;
   ids: PooledIdGenerator;
+  /** The sampler's decision for new traces, when it can be taken from the id's bytes. */
+  rootSampling?: RootRatioSampling | undefined;
 }
 
 type Hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
@@ -118,6 +121,14 @@ function parentContextOf(request: FastifyRequest, fields: readonly string[]): Co
 function startServerSpan(source: SpanSource, name: string, parent: Context): Span {
   const parentSpanContext = trace.getSpanContext(parent);
   const hasParent = parentSpanContext !== undefined && trace.isSpanContextValid(parentSpanContext);
+  if (!hasParent && source.rootSampling !== undefined) {
+    const traceId = source.ids.generateTraceId();
+    if (!source.rootSampling.samples(source.ids.lastTraceIdFold)) {
+      return trace.wrapSpanContext(new UnsampledSpanContext(source.ids, traceId, undefined));
+    }
+    source.ids.presetTraceId(traceId);
+    return source.tracer.startSpan(name, SERVER_SPAN, parent);
+  }
   const traceId = hasParent ? parentSpanContext.traceId : source.ids.generateTraceId();
   const result = source.sampler.shouldSample(
     parent,

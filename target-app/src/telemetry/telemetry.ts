@@ -4,7 +4,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
-import { samplerFromEnv } from './sampler.js';
+import { rootSamplingFromEnv, samplerFromEnv } from './sampler.js';
 import { SERVER_TRACER_NAME, traceFastifyServers } from './server-spans.js';
 import { PooledIdGenerator } from './trace-ids.js';
 
@@ -95,7 +95,12 @@ export function startTelemetry(
   sdk.start();
   // After start, so the tracer is the SDK's own rather than a proxy in front of it.
   if (names.includes('server')) {
-    traceFastifyServers({ tracer: trace.getTracer(SERVER_TRACER_NAME), sampler, ids });
+    traceFastifyServers({
+      tracer: trace.getTracer(SERVER_TRACER_NAME),
+      sampler,
+      ids,
+      rootSampling: rootSamplingFromEnv(env),
+    });
   }
   (globalThis as GlobalWithSdk)[SDK_KEY] = sdk;
 }

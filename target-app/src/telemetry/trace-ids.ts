@@ -24,17 +24,31 @@ export class PooledIdGenerator implements IdGenerator {
   private offset = POOL_BYTES;
   private preset: string | undefined;
 
+  /**
+   * TraceIdRatioBasedSampler's fold of the last trace id drawn by generateTraceId (not of a
+   * preset one): the XOR of its four big-endian 32-bit words, read from the bytes.
+   */
+  lastTraceIdFold = 0;
+
   generateTraceId(): string {
     const preset = this.preset;
     if (preset !== undefined) {
       this.preset = undefined;
       return preset;
     }
-    return this.take(TRACE_ID_BYTES);
+    const start = this.draw(TRACE_ID_BYTES);
+    const pool = this.pool;
+    this.lastTraceIdFold =
+      (pool.readUInt32BE(start) ^
+        pool.readUInt32BE(start + 4) ^
+        pool.readUInt32BE(start + 8) ^
+        pool.readUInt32BE(start + 12)) >>>
+      0;
+    return this.hexAt(start, TRACE_ID_BYTES);
   }
 
   generateSpanId(): string {
-    return this.take(SPAN_ID_BYTES);
+    return this.hexAt(this.draw(SPAN_ID_BYTES), SPAN_ID_BYTES);
   }
 
   /** The trace id the next `generateTraceId` returns (once). */
@@ -42,17 +56,21 @@ export class PooledIdGenerator implements IdGenerator {
     this.preset = traceId;
   }
 
-  private take(bytes: number): string {
+  /** The offset in the pool of the next `bytes` random bytes that are not all zero. */
+  private draw(bytes: number): number {
     if (this.offset + bytes > POOL_BYTES) {
       randomFillSync(this.pool);
       this.hex = this.pool.toString('hex');
       this.offset = 0;
     }
-    const start = this.offset * 2;
+    const start = this.offset;
     this.offset += bytes;
-    const id = this.hex.slice(start, start + bytes * 2);
     // An all-zero id is invalid (W3C trace context); 2^-64 at worst, but cheap to rule out.
-    return ALL_ZERO_HEX.startsWith(id) ? this.take(bytes) : id;
+    return ALL_ZERO_HEX.startsWith(this.hexAt(start, bytes)) ? this.draw(bytes) : start;
+  }
+
+  private hexAt(start: number, bytes: number): string {
+    return this.hex.slice(start * 2, (start + bytes) * 2);
   }
 }
 
