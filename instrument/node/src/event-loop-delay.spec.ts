@@ -33,6 +33,21 @@ describe('EventLoopDelayMetrics', () => {
     expect(count - belowTenthOfASecond).toBe(1);
   });
 
+  it('forgets a stall once it is older than the window, and not before', async () => {
+    const registry = new Registry();
+    metrics = new EventLoopDelayMetrics(registry, 5, 2);
+    await sleep(30);
+    blockFor(120);
+    await sleep(500);
+    const within = await registry.metrics();
+    expect(sample(within, 'nodejs_eventloop_delay_window_max_seconds')).toBeGreaterThanOrEqual(
+      0.11,
+    );
+    await sleep(2_000);
+    const after = await registry.metrics();
+    expect(sample(after, 'nodejs_eventloop_delay_window_max_seconds')).toBeLessThan(0.1);
+  });
+
   it('reads an idle loop as about zero', async () => {
     const registry = new Registry();
     metrics = new EventLoopDelayMetrics(registry, 5, 10);

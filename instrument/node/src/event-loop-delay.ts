@@ -22,8 +22,13 @@ export class EventLoopDelayMetrics {
   private readonly windowMax: Gauge;
   private readonly activeSeconds: Counter;
   private readonly idleSeconds: Counter;
-  /** The largest delay of each wall-clock second that had one, oldest first. */
-  private readonly maximaBySecond: Array<{ second: number; seconds: number }> = [];
+  /**
+   * The delays that can still be the window's max (a sliding-window maximum): each entry is
+   * larger than every later one, oldest first, with the time its tick ran (performance.now()).
+   * Exact, so a reading at t speaks for [t - window, t] and nothing older, which is what the
+   * report's window-max rule assumes (lab/src/report/rules/window-max.ts).
+   */
+  private readonly candidates: Array<{ at: number; seconds: number }> = [];
   private lastUtilization = performance.eventLoopUtilization();
   private lastTick = performance.now();
   private readonly ticker: NodeJS.Timeout;
@@ -69,18 +74,22 @@ export class EventLoopDelayMetrics {
     const delaySeconds = Math.max(0, now - this.lastTick - this.resolutionMs) / MS_PER_SECOND;
     this.lastTick = now;
     this.delay.observe(delaySeconds);
-    const second = Math.floor(Date.now() / MS_PER_SECOND);
-    const latest = this.maximaBySecond.at(-1);
-    if (latest?.second === second) latest.seconds = Math.max(latest.seconds, delaySeconds);
-    else this.maximaBySecond.push({ second, seconds: delaySeconds });
+    const { candidates } = this;
+    while ((candidates.at(-1)?.seconds ?? Number.POSITIVE_INFINITY) <= delaySeconds) {
+      candidates.pop();
+    }
+    candidates.push({ at: now, seconds: delaySeconds });
+    this.dropOlderThanWindow(now);
+  }
+
+  private dropOlderThanWindow(now: number): void {
+    const oldest = now - this.windowSeconds * MS_PER_SECOND;
+    while ((this.candidates[0]?.at ?? Number.POSITIVE_INFINITY) < oldest) this.candidates.shift();
   }
 
   private currentWindowMax(): number {
-    const oldestSecond = Math.floor(Date.now() / MS_PER_SECOND) - this.windowSeconds;
-    while ((this.maximaBySecond[0]?.second ?? Number.POSITIVE_INFINITY) < oldestSecond) {
-      this.maximaBySecond.shift();
-    }
-    return this.maximaBySecond.reduce((max, entry) => Math.max(max, entry.seconds), 0);
+    this.dropOlderThanWindow(performance.now());
+    return this.candidates[0]?.seconds ?? 0;
   }
 
   private collectUtilization(): void {
