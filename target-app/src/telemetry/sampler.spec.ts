@@ -10,6 +10,7 @@ import { SamplingDecision } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SAMPLE_RATIO,
+  PresetDecisionSampler,
   RootRatioSampling,
   rootSamplingFromEnv,
   SAMPLER_NAMES,
@@ -175,5 +176,18 @@ describe('rootSamplingFromEnv: the ratio decision for new traces, from the id by
       expect(rootSamplingFromEnv({ OTEL_TRACES_SAMPLER: name })).toBeUndefined();
     }
     expect(rootSamplingFromEnv({})).toBeInstanceOf(RootRatioSampling);
+  });
+});
+
+describe('PresetDecisionSampler', () => {
+  it('answers "sampled" once for the preset trace id, and asks the sampler for anything else', () => {
+    const sampler = new PresetDecisionSampler(samplerFromEnv({ OTEL_TRACES_SAMPLER_ARG: '0' }));
+    const ask = (traceId: string) =>
+      sampler.shouldSample(ROOT_CONTEXT, traceId, 'GET /ping', SpanKind.SERVER, {}, []).decision;
+    sampler.presetSampled(LOW_TRACE_ID);
+    expect(ask(HIGH_TRACE_ID)).toBe(NOT_RECORD);
+    expect(ask(LOW_TRACE_ID)).toBe(RECORD_AND_SAMPLED);
+    expect(ask(LOW_TRACE_ID)).toBe(NOT_RECORD);
+    expect(sampler.toString()).toBe(samplerFromEnv({}).toString().replace('0.1', '0'));
   });
 });

@@ -78,6 +78,43 @@ function ratioFrom(value: string | undefined): number {
 const parentBased = (root: Sampler) => new LinkFollowingSampler(new ParentBasedSampler({ root }));
 
 /**
+ * The SDK's sampler with one shortcut: the server span source decides a new trace's sampling
+ * itself (RootRatioSampling) and only then asks the tracer for a span, and the tracer asks its
+ * sampler again for the same trace id. That second decision would be the same; it cost about
+ * 3.8 µs of the 24 µs a sampled span costs inside the saturated app (measured 2026-12-03), so
+ * the span source hands its decision over instead, for that one id, once.
+ */
+export class PresetDecisionSampler implements Sampler {
+  private sampledTraceId: string | undefined;
+
+  constructor(private readonly delegate: Sampler) {}
+
+  /** The next decision asked for `traceId` is "sampled", without asking the delegate. */
+  presetSampled(traceId: string): void {
+    this.sampledTraceId = traceId;
+  }
+
+  shouldSample(
+    parent: Context,
+    traceId: string,
+    spanName: string,
+    spanKind: SpanKind,
+    attributes: Attributes,
+    links: Link[],
+  ): SamplingResult {
+    if (traceId === this.sampledTraceId) {
+      this.sampledTraceId = undefined;
+      return SAMPLED;
+    }
+    return this.delegate.shouldSample(parent, traceId, spanName, spanKind, attributes, links);
+  }
+
+  toString(): string {
+    return this.delegate.toString();
+  }
+}
+
+/**
  * The ratio samplers' decision for a new trace (no parent, no links), from the trace id's fold
  * (the XOR of its four big-endian 32-bit words, PooledIdGenerator.lastTraceIdFold) instead of
  * its hex text. TraceIdRatioBasedSampler validates the hex with a regular expression and folds

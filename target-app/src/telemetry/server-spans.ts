@@ -12,7 +12,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { type Sampler, SamplingDecision } from '@opentelemetry/sdk-trace';
+import { SamplingDecision } from '@opentelemetry/sdk-trace';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -38,7 +38,7 @@ import {
   kTraceContext,
   type TracedRequest,
 } from './request-span.js';
-import type { RootRatioSampling } from './sampler.js';
+import type { PresetDecisionSampler, RootRatioSampling } from './sampler.js';
 import { type PooledIdGenerator, UnsampledSpanContext } from './trace-ids.js';
 
 export const SERVER_TRACER_NAME = 'looplab.http-server';
@@ -62,7 +62,7 @@ const NO_LINKS = Object.freeze([]) as unknown as [];
  */
 export interface SpanSource {
   tracer: Tracer;
-  sampler: Sampler;
+  sampler: PresetDecisionSampler;
   ids: PooledIdGenerator;
   /** The sampler's decision for new traces, when it can be taken from the id's bytes. */
   rootSampling?: RootRatioSampling | undefined;
@@ -127,6 +127,7 @@ function startServerSpan(source: SpanSource, name: string, parent: Context): Spa
       return trace.wrapSpanContext(new UnsampledSpanContext(source.ids, traceId, undefined));
     }
     source.ids.presetTraceId(traceId);
+    source.sampler.presetSampled(traceId);
     return source.tracer.startSpan(name, SERVER_SPAN, parent);
   }
   const traceId = hasParent ? parentSpanContext.traceId : source.ids.generateTraceId();

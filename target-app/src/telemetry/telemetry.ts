@@ -4,7 +4,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
-import { rootSamplingFromEnv, samplerFromEnv } from './sampler.js';
+import { PresetDecisionSampler, rootSamplingFromEnv, samplerFromEnv } from './sampler.js';
 import { SERVER_TRACER_NAME, traceFastifyServers } from './server-spans.js';
 import { PooledIdGenerator } from './trace-ids.js';
 
@@ -79,7 +79,7 @@ export function startTelemetry(
 ): void {
   if (env.LOOPLAB_INSTRUMENTATION === 'off') return;
   const names = instrumentationsFrom(env.LOOPLAB_TRACE_INSTRUMENTATIONS);
-  const sampler = samplerFromEnv(env);
+  const sampler = new PresetDecisionSampler(samplerFromEnv(env));
   const ids = new PooledIdGenerator();
   const sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME || 'looplab-target-app',
