@@ -146,8 +146,8 @@ describe('rootSamplingFromEnv: the ratio decision for new traces, from the id by
             {},
             [],
           );
-          expect(fast?.samples(ids.lastTraceIdFold), `${name} ${arg} ${traceId}`).toBe(
-            expected.decision === RECORD_AND_SAMPLED,
+          expect(fast?.decide(ids.lastTraceIdFold).decision, `${name} ${arg} ${traceId}`).toBe(
+            expected.decision,
           );
           if (expected.decision === RECORD_AND_SAMPLED) sampled++;
         }
@@ -160,10 +160,14 @@ describe('rootSamplingFromEnv: the ratio decision for new traces, from the id by
 
   it('agrees at the edges of the range, where the fold is 0 or 2^32 - 1', () => {
     const fast = new RootRatioSampling(1);
-    expect(fast.samples(0xffffffff)).toBe(true);
-    expect(new RootRatioSampling(0).samples(0)).toBe(false);
-    expect(new RootRatioSampling(0.5).samples(Math.floor(0.5 * 0xffffffff))).toBe(false);
-    expect(new RootRatioSampling(0.5).samples(Math.floor(0.5 * 0xffffffff) - 1)).toBe(true);
+    expect(fast.decide(0xffffffff).decision).toBe(RECORD_AND_SAMPLED);
+    expect(new RootRatioSampling(0).decide(0).decision).toBe(NOT_RECORD);
+    expect(new RootRatioSampling(0.5).decide(Math.floor(0.5 * 0xffffffff)).decision).toBe(
+      NOT_RECORD,
+    );
+    expect(new RootRatioSampling(0.5).decide(Math.floor(0.5 * 0xffffffff) - 1).decision).toBe(
+      RECORD_AND_SAMPLED,
+    );
   });
 
   it('is none for the samplers whose root decision is not a ratio', () => {
@@ -180,11 +184,11 @@ describe('rootSamplingFromEnv: the ratio decision for new traces, from the id by
 });
 
 describe('PresetDecisionSampler', () => {
-  it('answers "sampled" once for the preset trace id, and asks the sampler for anything else', () => {
+  it('answers the preset decision once for its trace id, and asks the sampler for anything else', () => {
     const sampler = new PresetDecisionSampler(samplerFromEnv({ OTEL_TRACES_SAMPLER_ARG: '0' }));
     const ask = (traceId: string) =>
       sampler.shouldSample(ROOT_CONTEXT, traceId, 'GET /ping', SpanKind.SERVER, {}, []).decision;
-    sampler.presetSampled(LOW_TRACE_ID);
+    sampler.presetDecision(LOW_TRACE_ID, { decision: RECORD_AND_SAMPLED });
     expect(ask(HIGH_TRACE_ID)).toBe(NOT_RECORD);
     expect(ask(LOW_TRACE_ID)).toBe(RECORD_AND_SAMPLED);
     expect(ask(LOW_TRACE_ID)).toBe(NOT_RECORD);

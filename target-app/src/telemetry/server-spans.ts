@@ -121,29 +121,24 @@ function parentContextOf(request: FastifyRequest, fields: readonly string[]): Co
 function startServerSpan(source: SpanSource, name: string, parent: Context): Span {
   const parentSpanContext = trace.getSpanContext(parent);
   const hasParent = parentSpanContext !== undefined && trace.isSpanContextValid(parentSpanContext);
-  if (!hasParent && source.rootSampling !== undefined) {
-    const traceId = source.ids.generateTraceId();
-    if (!source.rootSampling.samples(source.ids.lastTraceIdFold)) {
-      return trace.wrapSpanContext(new UnsampledSpanContext(source.ids, traceId, undefined));
-    }
-    source.ids.presetTraceId(traceId);
-    source.sampler.presetSampled(traceId);
-    return source.tracer.startSpan(name, SERVER_SPAN, parent);
-  }
   const traceId = hasParent ? parentSpanContext.traceId : source.ids.generateTraceId();
-  const result = source.sampler.shouldSample(
-    parent,
-    traceId,
-    name,
-    SpanKind.SERVER,
-    NO_ATTRIBUTES,
-    NO_LINKS,
-  );
+  const result =
+    !hasParent && source.rootSampling !== undefined
+      ? source.rootSampling.decide(source.ids.lastTraceIdFold)
+      : source.sampler.shouldSample(
+          parent,
+          traceId,
+          name,
+          SpanKind.SERVER,
+          NO_ATTRIBUTES,
+          NO_LINKS,
+        );
   if (result.decision === SamplingDecision.NOT_RECORD) {
     const traceState = result.traceState ?? parentSpanContext?.traceState;
     return trace.wrapSpanContext(new UnsampledSpanContext(source.ids, traceId, traceState));
   }
   if (!hasParent) source.ids.presetTraceId(traceId);
+  source.sampler.presetDecision(traceId, result);
   return source.tracer.startSpan(name, SERVER_SPAN, parent);
 }
 
