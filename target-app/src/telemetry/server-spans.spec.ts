@@ -17,6 +17,7 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Task } from '../common/tasks/task.js';
 import { HttpMetrics } from '../metrics/http-metrics.js';
+import { RecordingServerSpan } from './recording-server-span.js';
 import { currentOrigin, TaskTracing } from './task-tracing.js';
 import { shutdownTelemetry, startTelemetry } from './telemetry.js';
 
@@ -129,6 +130,8 @@ describe('server spans from the Fastify hook pair', () => {
     expect(body).toEqual({ traceId: CLIENT_TRACE_ID, sampled: true });
     const [span, ...others] = serverSpans();
     expect(others).toEqual([]);
+    // Recorded by the span source itself, exported through the SDK's processors.
+    expect(span).toBeInstanceOf(RecordingServerSpan);
     expect(span?.name).toBe('GET /ping');
     expect(span?.spanContext().traceId).toBe(CLIENT_TRACE_ID);
     expect(span?.parentSpanContext?.spanId).toBe(CLIENT_SPAN_ID);

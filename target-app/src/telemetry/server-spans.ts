@@ -7,8 +7,10 @@ import {
   propagation,
   ROOT_CONTEXT,
   type Span,
+  type SpanContext,
   SpanKind,
   SpanStatusCode,
+  TraceFlags,
   type Tracer,
   trace,
 } from '@opentelemetry/api';
@@ -31,6 +33,7 @@ import type {
   HookHandlerDoneFunction,
   RouteOptions,
 } from 'fastify';
+import { RecordingServerSpan } from './recording-server-span.js';
 import { RequestContext } from './request-context.js';
 import {
   decorateTracedRequests,
@@ -40,6 +43,7 @@ import {
 } from './request-span.js';
 import type { PresetDecisionSampler, RootRatioSampling } from './sampler.js';
 import { type PooledIdGenerator, UnsampledSpanContext } from './trace-ids.js';
+import type { TracerParts } from './tracer-parts.js';
 
 export const SERVER_TRACER_NAME = 'looplab.http-server';
 
@@ -66,6 +70,11 @@ export interface SpanSource {
   ids: PooledIdGenerator;
   /** The sampler's decision for new traces, when it can be taken from the id's bytes. */
   rootSampling?: RootRatioSampling | undefined;
+  /**
+   * The tracer's processors, resource and limits, for recording sampled spans without the
+   * SDK's span (RecordingServerSpan); without them the SDK's tracer makes the spans.
+   */
+  recording?: TracerParts | undefined;
 }
 
 type Hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
@@ -73,29 +82,40 @@ type Hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDone
 /** What a route's spans share, computed once when the route is registered. */
 interface RouteSpanTemplate {
   name: string;
-  attributes: Readonly<Attributes>;
+  attributeEntries: readonly (readonly [string, string])[];
 }
 
 function templateFor(method: string, route: string): RouteSpanTemplate {
   return {
     name: `${method} ${route}`,
-    attributes: Object.freeze({
-      [ATTR_HTTP_REQUEST_METHOD]: method,
-      [ATTR_HTTP_ROUTE]: route,
-      [ATTR_URL_SCHEME]: 'http',
-    }),
+    attributeEntries: [
+      [ATTR_HTTP_REQUEST_METHOD, method],
+      [ATTR_HTTP_ROUTE, route],
+      [ATTR_URL_SCHEME, 'http'],
+    ],
   };
 }
 
-/** Per-request details, only for spans that are recorded (sampled). */
-function addRequestAttributes(request: FastifyRequest, span: Span): void {
+/** An attribute whose value the span source read itself, so it needs no value check. */
+function setKnownAttribute(span: Span, key: string, value: string | number): void {
+  if (span instanceof RecordingServerSpan) span.recordKnownAttribute(key, value);
+  else span.setAttribute(key, value);
+}
+
+/** The route's and the request's details, only for spans that are recorded (sampled). */
+function addRequestAttributes(
+  request: FastifyRequest,
+  template: RouteSpanTemplate,
+  span: Span,
+): void {
+  for (const [key, value] of template.attributeEntries) setKnownAttribute(span, key, value);
   const { url } = request;
   const query = url.indexOf('?');
-  span.setAttribute(ATTR_URL_PATH, query === -1 ? url : url.slice(0, query));
-  if (query !== -1) span.setAttribute(ATTR_URL_QUERY, url.slice(query + 1));
-  span.setAttribute(ATTR_NETWORK_PROTOCOL_VERSION, request.raw.httpVersion);
+  setKnownAttribute(span, ATTR_URL_PATH, query === -1 ? url : url.slice(0, query));
+  if (query !== -1) setKnownAttribute(span, ATTR_URL_QUERY, url.slice(query + 1));
+  setKnownAttribute(span, ATTR_NETWORK_PROTOCOL_VERSION, request.raw.httpVersion);
   const userAgent = request.headers['user-agent'];
-  if (userAgent !== undefined) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, userAgent);
+  if (userAgent !== undefined) setKnownAttribute(span, ATTR_USER_AGENT_ORIGINAL, userAgent);
 }
 
 /**
@@ -137,6 +157,25 @@ function startServerSpan(source: SpanSource, name: string, parent: Context): Spa
     const traceState = result.traceState ?? parentSpanContext?.traceState;
     return trace.wrapSpanContext(new UnsampledSpanContext(source.ids, traceId, traceState));
   }
+  if (source.recording !== undefined) {
+    const spanContext: SpanContext = {
+      traceId,
+      spanId: source.ids.generateSpanId(),
+      traceFlags:
+        result.decision === SamplingDecision.RECORD_AND_SAMPLED
+          ? TraceFlags.SAMPLED
+          : TraceFlags.NONE,
+      traceState: result.traceState ?? parentSpanContext?.traceState,
+    };
+    return new RecordingServerSpan(
+      source.recording,
+      name,
+      spanContext,
+      hasParent ? parentSpanContext : undefined,
+      parent,
+      result.attributes,
+    );
+  }
   if (!hasParent) source.ids.presetTraceId(traceId);
   source.sampler.presetDecision(traceId, result);
   return source.tracer.startSpan(name, SERVER_SPAN, parent);
@@ -160,10 +199,7 @@ function routeHooks(source: SpanSource, templates: ReadonlyMap<string, RouteSpan
     // would copy and validate them for every unsampled request too, and none of the samplers
     // that OTEL_TRACES_SAMPLER can select reads them.
     const span = startServerSpan(source, template.name, parent);
-    if (span.isRecording()) {
-      span.setAttributes(template.attributes);
-      addRequestAttributes(request, span);
-    }
+    if (span.isRecording()) addRequestAttributes(request, template, span);
     const active = new RequestContext(parent, span);
     (request as TracedRequest)[kServerSpan] = span;
     (request as TracedRequest)[kTraceContext] = active;
@@ -182,9 +218,9 @@ function routeHooks(source: SpanSource, templates: ReadonlyMap<string, RouteSpan
     const span = (request as TracedRequest)[kServerSpan];
     if (span?.isRecording()) {
       const status = reply.statusCode;
-      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+      setKnownAttribute(span, ATTR_HTTP_RESPONSE_STATUS_CODE, status);
       if (status >= 500) {
-        span.setAttribute(ATTR_ERROR_TYPE, String(status));
+        setKnownAttribute(span, ATTR_ERROR_TYPE, String(status));
         span.setStatus({ code: SpanStatusCode.ERROR });
       }
       span.end();

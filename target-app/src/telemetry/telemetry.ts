@@ -7,6 +7,7 @@ import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace'
 import { PresetDecisionSampler, rootSamplingFromEnv, samplerFromEnv } from './sampler.js';
 import { SERVER_TRACER_NAME, traceFastifyServers } from './server-spans.js';
 import { PooledIdGenerator } from './trace-ids.js';
+import { tracerParts } from './tracer-parts.js';
 
 const SDK_KEY = Symbol.for('looplab.telemetry.sdk');
 type GlobalWithSdk = typeof globalThis & { [SDK_KEY]?: NodeSDK };
@@ -95,11 +96,13 @@ export function startTelemetry(
   sdk.start();
   // After start, so the tracer is the SDK's own rather than a proxy in front of it.
   if (names.includes('server')) {
+    const tracer = trace.getTracer(SERVER_TRACER_NAME);
     traceFastifyServers({
-      tracer: trace.getTracer(SERVER_TRACER_NAME),
+      tracer,
       sampler,
       ids,
       rootSampling: rootSamplingFromEnv(env),
+      recording: tracerParts(tracer),
     });
   }
   (globalThis as GlobalWithSdk)[SDK_KEY] = sdk;
