@@ -21,8 +21,9 @@
 # every thread (pinned to one core, the GC's and the profiler's threads take from it too).
 # "busy" is the app main thread's share of the time on a CPU or waiting for one
 # (/proc/<pid>/task/<pid>/schedstat), out of the wall time the VM was not stolen from the app's
-# CPU ("steal", /proc/stat): below ~95 % wrk, not the app, set the req/s. Ratios are medians of
-# per-round ratios (default / off, default / no-attribution); "cap" is the ratio by CPU per request.
+# CPU ("steal", /proc/stat): below ~95 % wrk, not the app, set the req/s, and such a round enters
+# no ratio. Ratios are medians of per-round ratios (default / off, default / no-attribution) over
+# the rounds where both variants were saturated; "cap" is the ratio by CPU per request.
 set -euo pipefail
 
 ROOT="$(cd "${1:-$(dirname "$0")/..}" && pwd)"
@@ -161,12 +162,13 @@ for variant in "${NAMES[@]}"; do variant_env "$variant" >/dev/null; done
 for round in $(seq "$ROUNDS"); do "round_$MODE" "$round"; done
 
 echo
-echo "medians over $ROUNDS rounds (ratios: medians of per-round ratios; saturated: rounds with busy >= 95 %), load average $(cut -d' ' -f1-3 /proc/loadavg):"
+echo "medians over $ROUNDS rounds (ratios: medians of per-round ratios over the rounds where both were saturated, busy >= 95 %), load average $(cut -d' ' -f1-3 /proc/loadavg):"
 awk -v names="$VARIANTS" '
   function median(list, n,   i, j, t) {
     for (i = 2; i <= n; i++) for (j = i; j > 1 && list[j - 1] > list[j]; j--) { t = list[j]; list[j] = list[j - 1]; list[j - 1] = t }
     return n % 2 ? list[(n + 1) / 2] : (list[n / 2] + list[n / 2 + 1]) / 2
   }
+  function both_saturated(r, x, y) { return busy[r, x] >= 95 && busy[r, y] >= 95 }
   { rps[$1, $2] = $3; p50[$1, $2] = $4; p99[$1, $2] = $5; busy[$1, $2] = $6; cpu[$1, $2] = $7; if ($1 > rounds) rounds = $1 }
   END {
     n = split(names, variant, " ")
@@ -174,14 +176,17 @@ awk -v names="$VARIANTS" '
     for (v = 1; v <= n; v++) {
       name = variant[v]
       saturated = 0
+      paired = 0
       for (r = 1; r <= rounds; r++) { a[r] = rps[r, name]; b[r] = p50[r, name]; c[r] = p99[r, name]; d[r] = busy[r, name]; k[r] = cpu[r, name]; saturated += d[r] >= 95
-        if ((r, "off") in rps) { e[r] = rps[r, name] / rps[r, "off"]; f[r] = p99[r, name] / p99[r, "off"]; m[r] = cpu[r, "off"] / cpu[r, name] } }
-      has_off = (1, "off") in rps && name != "off"
+        if ((r, "off") in rps && both_saturated(r, name, "off")) { paired++; e[paired] = rps[r, name] / rps[r, "off"]; f[paired] = p99[r, name] / p99[r, "off"]; m[paired] = cpu[r, "off"] / cpu[r, name] } }
+      has_off = paired > 0 && name != "off"
       printf "  %-15s %9.0f %8.2f %8.2f %11.1f %5.0f%% %10s %8s %10s %10s\n", name, median(a, rounds), median(b, rounds), median(c, rounds), median(k, rounds), median(d, rounds), saturated "/" rounds,
-        has_off ? sprintf("%.3fx", median(e, rounds)) : "-", has_off ? sprintf("%.2fx", median(f, rounds)) : "-", has_off ? sprintf("%.3fx", median(m, rounds)) : "-"
+        has_off ? sprintf("%.3fx", median(e, paired)) : "-", has_off ? sprintf("%.2fx", median(f, paired)) : "-", has_off ? sprintf("%.3fx", median(m, paired)) : "-"
     }
     if ((1, "default") in rps && (1, "no-attribution") in rps) {
-      for (r = 1; r <= rounds; r++) { g[r] = rps[r, "default"] / rps[r, "no-attribution"]; h[r] = p99[r, "default"] - p99[r, "no-attribution"]; q[r] = cpu[r, "no-attribution"] / cpu[r, "default"] }
-      printf "  attribution on (default) / off (no-attribution): %.3fx req/s, %.3fx capacity (CPU per request), p99 %+.2f ms\n", median(g, rounds), median(q, rounds), median(h, rounds)
+      paired = 0
+      for (r = 1; r <= rounds; r++) if (both_saturated(r, "default", "no-attribution")) { paired++; g[paired] = rps[r, "default"] / rps[r, "no-attribution"]; h[paired] = p99[r, "default"] - p99[r, "no-attribution"]; q[paired] = cpu[r, "no-attribution"] / cpu[r, "default"] }
+      if (paired > 0) printf "  attribution on (default) / off (no-attribution): %.3fx req/s, %.3fx capacity (CPU per request), p99 %+.2f ms (%d paired rounds)\n", median(g, paired), median(q, paired), median(h, paired), paired
+      else print "  attribution on / off: no round with both saturated"
     }
   }' "$RESULTS"
