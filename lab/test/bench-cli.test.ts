@@ -91,3 +91,47 @@ describe('looplab bench (real servers, real wrk)', () => {
     expect(result.stdout).toContain(join(out, 'cli', 'bench.json'));
   });
 });
+
+/**
+ * `--together`: the variants share the server's core in the same round. Each process's share
+ * of a core (CPU per request × req/s) shows it: alone, a saturated server takes about a whole
+ * core; together, two take about one between them.
+ */
+describe('looplab bench --together (real servers, real wrk)', () => {
+  const out = mkdtempSync(join(tmpdir(), 'looplab-bench-together-'));
+  let result: CliResult;
+  let run: BenchRun;
+
+  beforeAll(async () => {
+    result = await runCli([
+      'bench',
+      '--together',
+      '--variants',
+      'off,default',
+      '--rounds',
+      '1',
+      '-d',
+      '2',
+      '-w',
+      '1',
+      '--out',
+      out,
+      '--run-id',
+      'together',
+    ]);
+    if (result.code !== 0) throw new Error(`bench exited ${result.code}:\n${result.stderr}`);
+    run = readBenchRun(join(out, 'together'));
+  });
+
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('measures every variant in the same round, sharing one core', () => {
+    expect(run.settings.together).toBe(true);
+    expect(run.settings.pinning.app).not.toBeNull();
+    expect(run.rounds.map((round) => round.variant).sort()).toEqual(['default', 'off']);
+    const coreShares = run.rounds.map((round) => ((round.cpuUsPerReq ?? 0) * round.reqPerS) / 1e6);
+    for (const share of coreShares) expect(share).toBeGreaterThan(0.15);
+    expect(coreShares.reduce((sum, share) => sum + share, 0)).toBeLessThan(1.4);
+    expect(result.stdout).toContain('every variant at once on the server core');
+  });
+});

@@ -12,6 +12,11 @@ export interface BenchSettings {
   /** A closed-loop round counts only if the server's main thread was at least this busy. */
   saturatedBusy: number;
   quick: boolean;
+  /**
+   * Every variant ran at once on the server core (`--together`) rather than in turn; absent in
+   * runs written before the flag existed.
+   */
+  together?: boolean;
   /** taskset CPU lists; null when not pinned. */
   pinning: { app: string | null; load: string | null };
   node: string;

@@ -109,7 +109,7 @@ export function renderBench(run: BenchRun): string {
   const { settings } = run;
   const loads = (values: readonly number[]) => values.map((v) => v.toFixed(2)).join(' ');
   const lines = [
-    `looplab bench ${run.runId}: GET /ping, ${settings.warmupS} s warm-up + ${settings.durationS} s measured, ${settings.rounds} round(s), fresh server per round`,
+    `looplab bench ${run.runId}: GET /ping, ${settings.warmupS} s warm-up + ${settings.durationS} s measured, ${settings.rounds} round(s), fresh server per round${settings.together ? ', every variant at once on the server core (--together: ratios repeat, costs read high)' : ''}`,
     loadLine(run),
     `  node ${settings.node}; pinning: ${settings.pinning.app === null ? 'none' : `server on CPU ${settings.pinning.app}, load on CPU ${settings.pinning.load}`}; load average ${loads(run.loadAverage.start)} at the start, ${loads(run.loadAverage.end)} at the end`,
     '',

@@ -35,6 +35,8 @@ export interface BenchOptions {
   ratePerS?: number | undefined;
   timeoutS: number;
   pin: boolean;
+  /** Every variant at once on the server core (see measureTogether) instead of in turn. */
+  together: boolean;
   quick: boolean;
   log: (line: string) => void;
 }
@@ -95,45 +97,105 @@ function stopOnSignals(): () => void {
   };
 }
 
-async function measureRound(
+/** A started server whose /ping answered. */
+async function startChecked(
+  variant: Variant,
+  options: BenchOptions,
+  pinning: Pinning,
+): Promise<Server> {
+  const server = await startServer(variant, options, pinning);
+  live.add(server);
+  try {
+    await checkPing(server.url);
+  } catch (error) {
+    await stopServer(server);
+    throw error;
+  }
+  return server;
+}
+
+async function stopServer(server: Server): Promise<void> {
+  await server.stop();
+  live.delete(server);
+}
+
+async function warmUp(server: Server, options: BenchOptions, load: BenchLoad): Promise<void> {
+  if (options.warmupS > 0) await load.run(`${server.url}${PROBE.route}`, options.warmupS);
+}
+
+/** The measured load on one warm server, with the server's clocks read around it. */
+async function measure(
+  variant: Variant,
+  server: Server,
+  round: number,
+  options: BenchOptions,
+  pinning: Pinning,
+  load: BenchLoad,
+): Promise<RoundResult> {
+  const before = readServerClock(server.pid, pinning.app);
+  const result = await load.run(`${server.url}${PROBE.route}`, options.durationS);
+  const after = readServerClock(server.pid, pinning.app);
+  const time =
+    before === null || after === null ? null : serverTimeBetween(before, after, result.durationS);
+  const busy = time?.busy ?? null;
+  return {
+    variant: variant.name,
+    round,
+    reqPerS: result.reqPerS,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    maxMs: result.maxMs,
+    requests: result.requests,
+    cpuUsPerReq: perRequestUs(time?.processCpuS, result.ok),
+    mainCpuUsPerReq: perRequestUs(time?.mainCpuS, result.ok),
+    busy,
+    stealShare: time?.stealShare ?? null,
+    saturated: load.saturating && busy !== null ? busy >= SATURATED_BUSY : null,
+    loadAverage: loadavg()[0] ?? 0,
+    tracesSeen: variant.server === 'app' ? await probeExemplarsHaveTraceIds(server.url) : null,
+    problems: result.problems,
+  };
+}
+
+/** One variant alone on the server core: a fresh server, a warm-up, the measured load. */
+async function measureAlone(
   variant: Variant,
   round: number,
   options: BenchOptions,
   pinning: Pinning,
   load: BenchLoad,
 ): Promise<RoundResult> {
-  const server = await startServer(variant, options, pinning);
-  live.add(server);
+  const server = await startChecked(variant, options, pinning);
   try {
-    await checkPing(server.url);
-    const url = `${server.url}${PROBE.route}`;
-    if (options.warmupS > 0) await load.run(url, options.warmupS);
-    const before = readServerClock(server.pid, pinning.app);
-    const result = await load.run(url, options.durationS);
-    const after = readServerClock(server.pid, pinning.app);
-    const time =
-      before === null || after === null ? null : serverTimeBetween(before, after, result.durationS);
-    const busy = time?.busy ?? null;
-    return {
-      variant: variant.name,
-      round,
-      reqPerS: result.reqPerS,
-      p50Ms: result.p50Ms,
-      p99Ms: result.p99Ms,
-      maxMs: result.maxMs,
-      requests: result.requests,
-      cpuUsPerReq: perRequestUs(time?.processCpuS, result.ok),
-      mainCpuUsPerReq: perRequestUs(time?.mainCpuS, result.ok),
-      busy,
-      stealShare: time?.stealShare ?? null,
-      saturated: load.saturating && busy !== null ? busy >= SATURATED_BUSY : null,
-      loadAverage: loadavg()[0] ?? 0,
-      tracesSeen: variant.server === 'app' ? await probeExemplarsHaveTraceIds(server.url) : null,
-      problems: result.problems,
-    };
+    await warmUp(server, options, load);
+    return await measure(variant, server, round, options, pinning, load);
   } finally {
-    await server.stop();
-    live.delete(server);
+    await stopServer(server);
+  }
+}
+
+/**
+ * Every variant at once on the server core, one load generator each: the servers share the
+ * core, so a swing of the VM's speed hits them all alike (`--together`).
+ */
+async function measureTogether(
+  variants: readonly Variant[],
+  round: number,
+  options: BenchOptions,
+  pinning: Pinning,
+  load: BenchLoad,
+): Promise<RoundResult[]> {
+  const servers: Server[] = [];
+  try {
+    for (const variant of variants) servers.push(await startChecked(variant, options, pinning));
+    await Promise.all(servers.map((server) => warmUp(server, options, load)));
+    return await Promise.all(
+      variants.map((variant, index) =>
+        measure(variant, servers[index] as Server, round, options, pinning, load),
+      ),
+    );
+  } finally {
+    await Promise.all(servers.map(stopServer));
   }
 }
 
@@ -142,7 +204,10 @@ const perRequestUs = (seconds: number | undefined, requests: number) =>
 
 const pct = (value: number | null) => (value === null ? '–' : `${Math.round(value * 100)} %`);
 
-/** Each round runs every variant once; the order rotates so drift hits all of them alike. */
+/**
+ * Each round runs every variant once, one after another (the order rotates so drift hits all
+ * of them alike) or, with `together`, all at once.
+ */
 async function runRounds(
   options: BenchOptions,
   pinning: Pinning,
@@ -152,10 +217,15 @@ async function runRounds(
   for (let round = 1; round <= options.rounds; round++) {
     const shift = (round - 1) % options.variants.length;
     const order = [...options.variants.slice(shift), ...options.variants.slice(0, shift)];
-    for (const variant of order) {
-      const result = await measureRound(variant, round, options, pinning, load);
+    const results = options.together
+      ? await measureTogether(order, round, options, pinning, load)
+      : [];
+    for (const variant of options.together ? [] : order) {
+      results.push(await measureAlone(variant, round, options, pinning, load));
+    }
+    for (const result of results) {
       options.log(
-        `round ${round} ${variant.name.padEnd(14)} ${Math.round(result.reqPerS)} req/s, p99 ${result.p99Ms.toFixed(2)} ms, ${result.cpuUsPerReq?.toFixed(1) ?? '–'} µs CPU/req, busy ${pct(result.busy)}${result.saturated === false ? ' (NOT saturated)' : ''}, steal ${pct(result.stealShare)}, load ${result.loadAverage.toFixed(2)}`,
+        `round ${round} ${result.variant.padEnd(14)} ${Math.round(result.reqPerS)} req/s, p99 ${result.p99Ms.toFixed(2)} ms, ${result.cpuUsPerReq?.toFixed(1) ?? '–'} µs CPU/req, busy ${pct(result.busy)}${result.saturated === false ? ' (NOT saturated)' : ''}, steal ${pct(result.stealShare)}, load ${result.loadAverage.toFixed(2)}`,
       );
       rounds.push(result);
     }
@@ -210,6 +280,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
       durationS: options.durationS,
       connections: options.connections,
       quick: options.quick,
+      together: options.together,
       pinning,
       node: process.version,
       ratePerS: options.ratePerS ?? null,

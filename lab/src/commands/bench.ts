@@ -23,6 +23,7 @@ interface BenchFlags {
   timeout: number;
   quick: boolean;
   pin: boolean;
+  together: boolean;
   out: string;
   runId?: string;
   diff?: string[];
@@ -69,6 +70,7 @@ async function bench(repoRoot: string, flags: BenchFlags): Promise<void> {
     ratePerS: flags.rate,
     timeoutS: flags.timeout,
     pin: flags.pin,
+    together: flags.together,
     quick: flags.quick,
     log: (line) => process.stderr.write(`${line}\n`),
   });
@@ -131,6 +133,11 @@ export function registerBenchCommand(program: Command, repoRoot: string): void {
     )
     .option('--quick', 'a few seconds per variant, one round: for CI (prints the ratios)', false)
     .option('--no-pin', 'do not pin the server and the load generator to different cores')
+    .option(
+      '--together',
+      "run every variant at once on the server's core, one load generator each, instead of in turn: a swing of the machine's speed then hits all alike (the ratios repeat on a noisy VM), but the servers evict each other from the caches, so costs read higher than alone",
+      false,
+    )
     .addOption(
       new Option('-o, --out <folder>', 'parent folder of the run folder').default('reports/bench'),
     )
