@@ -35,6 +35,18 @@ const NO_DURATION: HrTime = Object.freeze([-1, -1]) as unknown as HrTime;
 const NOT_ENDED: HrTime = Object.freeze([0, 0]) as unknown as HrTime;
 
 /**
+ * Room for one more event or link, as the SDK's span makes it: none at a limit of 0; at the
+ * limit, the oldest entry is dropped (`made`); otherwise `free`. Both non-free cases count as
+ * one dropped.
+ */
+function makeRoom(list: unknown[], limit: number): 'free' | 'made' | 'none' {
+  if (limit === 0) return 'none';
+  if (list.length < limit) return 'free';
+  list.shift();
+  return 'made';
+}
+
+/**
  * The recorded span of a sampled server request, handed to the SDK's span processors
  * (exporters) exactly as the SDK's own span would be: `onStart` when it starts, `onEnding` and
  * `onEnd` when it ends, with the tracer's resource, scope and span limits.
@@ -150,15 +162,9 @@ export class RecordingServerSpan implements SdkSpan {
 
   addEvent(name: string, attributesOrStartTime?: Attributes | TimeInput, time?: TimeInput): this {
     if (this.ended) return this;
-    const limit = this.tracer.spanLimits.eventCountLimit;
-    if (limit === 0) {
-      this.droppedEventsCount++;
-      return this;
-    }
-    if (this.events.length >= limit) {
-      this.events.shift();
-      this.droppedEventsCount++;
-    }
+    const room = makeRoom(this.events, this.tracer.spanLimits.eventCountLimit);
+    if (room !== 'free') this.droppedEventsCount++;
+    if (room === 'none') return this;
     let attributes: Attributes | undefined;
     if (isTimeInput(attributesOrStartTime)) {
       if (!isTimeInput(time)) time = attributesOrStartTime;
@@ -178,15 +184,9 @@ export class RecordingServerSpan implements SdkSpan {
 
   addLink(link: Link): this {
     if (this.ended) return this;
-    const limit = this.tracer.spanLimits.linkCountLimit;
-    if (limit === 0) {
-      this.droppedLinksCount++;
-      return this;
-    }
-    if (this.links.length >= limit) {
-      this.links.shift();
-      this.droppedLinksCount++;
-    }
+    const room = makeRoom(this.links, this.tracer.spanLimits.linkCountLimit);
+    if (room !== 'free') this.droppedLinksCount++;
+    if (room === 'none') return this;
     this.links.push({
       context: link.context,
       ...cleanAttributes(link.attributes, {
