@@ -217,17 +217,19 @@ async function runRounds(
   for (let round = 1; round <= options.rounds; round++) {
     const shift = (round - 1) % options.variants.length;
     const order = [...options.variants.slice(shift), ...options.variants.slice(0, shift)];
-    const results = options.together
-      ? await measureTogether(order, round, options, pinning, load)
-      : [];
-    for (const variant of options.together ? [] : order) {
-      results.push(await measureAlone(variant, round, options, pinning, load));
-    }
-    for (const result of results) {
+    const record = (result: RoundResult) => {
       options.log(
         `round ${round} ${result.variant.padEnd(14)} ${Math.round(result.reqPerS)} req/s, p99 ${result.p99Ms.toFixed(2)} ms, ${result.cpuUsPerReq?.toFixed(1) ?? '–'} µs CPU/req, busy ${pct(result.busy)}${result.saturated === false ? ' (NOT saturated)' : ''}, steal ${pct(result.stealShare)}, load ${result.loadAverage.toFixed(2)}`,
       );
       rounds.push(result);
+    };
+    if (options.together) {
+      for (const result of await measureTogether(order, round, options, pinning, load)) {
+        record(result);
+      }
+    } else {
+      for (const variant of order)
+        record(await measureAlone(variant, round, options, pinning, load));
     }
   }
 }

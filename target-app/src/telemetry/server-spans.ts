@@ -135,8 +135,9 @@ function parentContextOf(request: FastifyRequest, fields: readonly string[]): Co
  * Sampling decided before any span exists: the sampler sees the same parent, trace id, name
  * and kind as the SDK's tracer would give it. An unsampled request gets no SDK span at all,
  * only a span context (`trace.wrapSpanContext`) that carries its trace id (and a span id,
- * drawn when first read) to its log lines and its tasks' links; a sampled one gets the SDK's
- * span, with the trace id drawn here.
+ * drawn when first read) to its log lines and its tasks' links; a sampled one gets a
+ * RecordingServerSpan under the trace id drawn here (the SDK's span only when the tracer's
+ * parts could not be read).
  */
 function startServerSpan(source: SpanSource, name: string, parent: Context): Span {
   const parentSpanContext = trace.getSpanContext(parent);
