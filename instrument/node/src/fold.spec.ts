@@ -41,19 +41,25 @@ const names = (stack: StallStack) => stack.frames.map((f) => f.function);
 const ms = (value: number) => value * 1000;
 
 describe('folding the samples of a stall window', () => {
-  it('weights each sample by the time since the previous one (its timestamp), clipped to the window', () => {
+  it('weights each sample by the time nearer to it than to its neighbours (its timestamps), clipped to the window', () => {
     const result = fold(synthetic, { startUs: ms(1015), endUs: ms(1055) });
     // Taken inside the window: the samples at 1020 and 1050.
     expect(result.samples).toBe(2);
     expect(result.stacks.map((s) => [names(s), s.weightMs])).toEqual([
-      [['a'], 30], // the sample at 1050 stands for 1020..1050, not for one 10 ms interval
-      [['a', 'b'], 5], // 1010..1020 clipped to 1015..1020
-      [['(program)'], 5], // 1050..1060 clipped to 1050..1055
+      // The sampler was 30 ms late: each side of the gap gets half of it, not one interval.
+      [['a', 'b'], 20], // the sample at 1020 stands for 1015..1035 (the one at 1010 ends at 1015)
+      [['a'], 20], // the sample at 1050 stands for 1035..1055, clipped to the window's end
     ]);
   });
 
+  it('gives the first sample the time from the start, and the last none after it', () => {
+    const head = fold(synthetic, { startUs: ms(1000), endUs: ms(1005) });
+    expect(head.stacks.map((s) => [names(s), s.weightMs])).toEqual([[['a', 'b'], 5]]);
+    expect(fold(synthetic, { startUs: ms(1070), endUs: ms(1080) }).stacks).toEqual([]);
+  });
+
   it("drops V8's (root) and keeps a stack that is only a pseudo frame as itself", () => {
-    const result = fold(synthetic, { startUs: ms(1060), endUs: ms(1070) });
+    const result = fold(synthetic, { startUs: ms(1066), endUs: ms(1070) });
     expect(result.stacks.map(names)).toEqual([['(garbage collector)']]);
     expect(result.stacks.flatMap(names)).not.toContain('(root)');
   });

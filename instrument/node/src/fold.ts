@@ -15,9 +15,15 @@ const PSEUDO_FRAMES = new Set(['(program)', '(idle)', '(garbage collector)']);
  * A profile ready for windowing: each sample's timestamp (startTime plus the running sum of
  * timeDeltas: the times V8 actually sampled, which drift from the requested interval on a
  * busy box) and each node's parent.
+ *
+ * A sample stands for the time nearer to it than to its neighbours: from halfway after the
+ * previous sample to halfway before the next (the first from startTime, the last to its own
+ * timestamp). Charging it all the time since the previous sample instead would shift every
+ * stall's frames late by half an interval: the stalling function would lose, on average, half
+ * an interval at the stall's end to whatever ran next (at 20 ms, 3 % of a 300 ms stall).
  */
 export class ProfileIndex {
-  /** sampleTimes[i] is when sample i was taken; it stands for (sampleTimes[i-1], sampleTimes[i]]. */
+  /** sampleTimes[i] is when sample i was taken. */
   readonly sampleTimes: Float64Array;
   readonly sampleNodes: readonly number[];
   private readonly frames = new Map<number, CallFrame>();
@@ -50,6 +56,17 @@ export class ProfileIndex {
     return low;
   }
 
+  /** The time sample i stands for: halfway to each neighbour (see the class). */
+  private spanOf(i: number): { from: number; to: number } {
+    const takenAt = this.sampleTimes[i] ?? 0;
+    const previous = this.sampleTimes[i - 1];
+    const next = this.sampleTimes[i + 1];
+    return {
+      from: previous === undefined ? this.profile.startTime : (previous + takenAt) / 2,
+      to: next === undefined ? takenAt : (takenAt + next) / 2,
+    };
+  }
+
   /**
    * The samples inside a window: how many were taken in it, and per leaf node the time (µs)
    * its samples stand for, clipped to the window.
@@ -57,12 +74,17 @@ export class ProfileIndex {
   weigh(window: TimeWindow): { samples: number; weightUs: Map<number, number> } {
     const weightUs = new Map<number, number>();
     let samples = 0;
-    for (let i = this.firstAfter(window.startUs); i < this.sampleTimes.length; i++) {
+    // The last sample before the window stands for up to halfway into the gap after it.
+    for (
+      let i = Math.max(0, this.firstAfter(window.startUs) - 1);
+      i < this.sampleTimes.length;
+      i++
+    ) {
       const takenAt = this.sampleTimes[i] ?? 0;
-      const previous = i === 0 ? this.profile.startTime : (this.sampleTimes[i - 1] ?? 0);
-      if (previous >= window.endUs) break;
-      if (takenAt <= window.endUs) samples++;
-      const overlap = Math.min(takenAt, window.endUs) - Math.max(previous, window.startUs);
+      const span = this.spanOf(i);
+      if (span.from >= window.endUs) break;
+      if (takenAt > window.startUs && takenAt <= window.endUs) samples++;
+      const overlap = Math.min(span.to, window.endUs) - Math.max(span.from, window.startUs);
       if (overlap <= 0) continue;
       const node = this.sampleNodes[i] ?? 0;
       weightUs.set(node, (weightUs.get(node) ?? 0) + overlap);

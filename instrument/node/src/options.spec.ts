@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { InstrumentOptionError, optionsFromEnv, resolveOptions } from './options.js';
 
 describe('options', () => {
-  it('defaults to the contract: attribution on, 50 ms threshold, 10 ms profiler sampling', () => {
+  it('defaults to the contract: attribution on, 50 ms threshold, 20 ms profiler sampling', () => {
     expect(resolveOptions()).toMatchObject({
       attribution: true,
       stallThresholdMs: 50,
-      sampleIntervalMs: 10,
+      sampleIntervalMs: 20,
     });
   });
 

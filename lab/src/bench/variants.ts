@@ -47,6 +47,14 @@ export const VARIANTS: readonly Variant[] = [
       'the default with stall attribution off (LOOPLAB_ATTRIBUTION=off: no CPU profiler; stalls still counted)',
   },
   {
+    name: 'attribution-10ms',
+    server: 'app',
+    env: { LOOPLAB_PROFILE_INTERVAL_MS: '10' },
+    traced: true,
+    describe:
+      'the default with the profiler sampling every 10 ms (the default before 2026-12-03: twice the samples, twice their cost)',
+  },
+  {
     name: 'always-on',
     server: 'app',
     env: { OTEL_TRACES_SAMPLER: 'always_on' },

@@ -108,7 +108,7 @@ describe('stall attribution settings', () => {
     expect(loadConfig({})).toMatchObject({
       LOOPLAB_ATTRIBUTION: 'on',
       LOOPLAB_STALL_THRESHOLD_MS: 50,
-      LOOPLAB_PROFILE_INTERVAL_MS: 10,
+      LOOPLAB_PROFILE_INTERVAL_MS: 20,
     });
     expect(() => loadConfig({ LOOPLAB_STALL_THRESHOLD_MS: '0' })).toThrow(
       'LOOPLAB_STALL_THRESHOLD_MS="0": must be from 1 to 60000',
