@@ -6,6 +6,30 @@ import { readBenchRun } from '../src/bench/bench-file.js';
 import type { BenchRun } from '../src/bench/bench-run.js';
 import { type CliResult, runCli } from './support/cli.js';
 
+/** One short round of `looplab bench` with these flags, written to `out/<runId>` and read back. */
+async function shortBench(
+  out: string,
+  runId: string,
+  flags: string[],
+): Promise<{ result: CliResult; run: BenchRun }> {
+  const result = await runCli([
+    'bench',
+    ...flags,
+    '--rounds',
+    '1',
+    '-d',
+    '2',
+    '-w',
+    '1',
+    '--out',
+    out,
+    '--run-id',
+    runId,
+  ]);
+  if (result.code !== 0) throw new Error(`bench exited ${result.code}:\n${result.stderr}`);
+  return { result, run: readBenchRun(join(out, runId)) };
+}
+
 /**
  * `looplab bench` end to end: bare Fastify and the real app, wrk on its own core, one short
  * round. Whether a server was saturated depends on the neighbours of a shared box, so the
@@ -18,23 +42,10 @@ describe('looplab bench (real servers, real wrk)', () => {
   let run: BenchRun;
 
   beforeAll(async () => {
-    result = await runCli([
-      'bench',
+    ({ result, run } = await shortBench(out, 'cli', [
       '--variants',
       'bare,off,default,no-attribution',
-      '--rounds',
-      '1',
-      '-d',
-      '2',
-      '-w',
-      '1',
-      '--out',
-      out,
-      '--run-id',
-      'cli',
-    ]);
-    if (result.code !== 0) throw new Error(`bench exited ${result.code}:\n${result.stderr}`);
-    run = readBenchRun(join(out, 'cli'));
+    ]));
   });
 
   afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -103,24 +114,11 @@ describe('looplab bench --together (real servers, real wrk)', () => {
   let run: BenchRun;
 
   beforeAll(async () => {
-    result = await runCli([
-      'bench',
+    ({ result, run } = await shortBench(out, 'together', [
       '--together',
       '--variants',
       'off,default',
-      '--rounds',
-      '1',
-      '-d',
-      '2',
-      '-w',
-      '1',
-      '--out',
-      out,
-      '--run-id',
-      'together',
-    ]);
-    if (result.code !== 0) throw new Error(`bench exited ${result.code}:\n${result.stderr}`);
-    run = readBenchRun(join(out, 'together'));
+    ]));
   });
 
   afterAll(() => rmSync(out, { recursive: true, force: true }));
